@@ -1,0 +1,95 @@
+# surfc: build, test, install.
+#
+#   make                 build ./surfc
+#   make check           build and run every test (tests/run.sh)
+#   make check SANITIZE=1  the same tests against an ASan+UBSan build
+#   make demo            build, then compile a sample and show the result
+#   make deps            install the Debian packages the build and tests use
+#   make install PREFIX=/usr/local DESTDIR=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+FLEX ?= flex
+BISON ?= bison
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+CFLAGS ?= -O2 -g
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+PKGS := libelf
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf)
+
+ifeq ($(SANITIZE),1)
+BUILD := build/asan
+ALL_CFLAGS += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+SURFC := $(BUILD)/surfc
+else
+BUILD := build/release
+SURFC := surfc
+endif
+
+# Debian packages: to build, and to run the tests.
+BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev
+TEST_DEPS := dash busybox-static posh mksh yash shellcheck
+
+GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
+SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
+	compiler/ast.c compiler/check.c compiler/usym.c \
+	codegen/fetcharg.c codegen/show.c grammar/parse.c
+LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
+	$(BUILD)/grammar/lexer.o
+MAIN_OBJ := $(BUILD)/compiler/main.o
+FUZZ := $(BUILD)/tests/mutate
+
+.PHONY: all check demo deps install clean fuzz
+all: $(SURFC)
+
+$(SURFC): $(MAIN_OBJ) $(BUILD)/libsurfc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libsurfc.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ): $(BUILD)/tests/mutate.o $(BUILD)/libsurfc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+grammar/parser.c grammar/parser.h: grammar/parser.y
+	$(BISON) -Wall -Werror --header=grammar/parser.h -o grammar/parser.c $<
+
+grammar/lexer.c grammar/lexer.h: grammar/lexer.l
+	$(FLEX) --header-file=grammar/lexer.h -o grammar/lexer.c $<
+
+# The flex skeleton compares signed with unsigned sizes; that is its code,
+# not ours, so only that warning is silenced, and only for that file.
+$(BUILD)/grammar/lexer.o: ALL_CFLAGS += -Wno-sign-compare -Wno-unused-function \
+	-Wno-missing-prototypes
+
+$(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+fuzz: $(FUZZ)
+
+check: $(SURFC) $(FUZZ)
+	SURFC=$(SURFC) MUTATE=$(FUZZ) sh tests/run.sh
+
+demo: deps $(SURFC)
+	@sh tests/demo.sh ./$(SURFC)
+
+deps:
+	@sh tests/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
+
+install: $(SURFC)
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(SURFC) $(DESTDIR)$(BINDIR)/surfc
+	if [ -f surfc.1 ]; then install -d $(DESTDIR)$(MANDIR)/man1 && \
+		install -m 0644 surfc.1 $(DESTDIR)$(MANDIR)/man1/surfc.1; fi
+
+clean:
+	rm -rf build surfc $(GEN) tests/out

@@ -1,0 +1,75 @@
+/* show.c: surfc -S, the exact tracefs writes of every probe, as shell
+ * lines to paste into a shell in the target's tracefs directory. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../compiler/surfc.h"
+
+/* Single-quoted for sh: ' becomes '\''. */
+static void put_quoted(FILE *f, const char *s)
+{
+	fputc('\'', f);
+	for (; *s; s++) {
+		if (*s == '\'')
+			fputs("'\\''", f);
+		else
+			fputc(*s, f);
+	}
+	fputc('\'', f);
+}
+
+/* The probe's source text on one line: continuations and newlines folded
+ * into single blanks. */
+static void put_source(FILE *f, const struct probe *p)
+{
+	const char *s = p->src->text + p->loc.start;
+	const char *end = p->src->text + p->loc.end;
+	bool blank = false;
+	for (; s < end; s++) {
+		bool space = *s == '\\' && s + 1 < end && s[1] == '\n';
+		if (space || *s == '\n' || *s == '\r' || *s == ' ' || *s == '\t') {
+			blank = true;
+			s += space;
+			continue;
+		}
+		if (blank)
+			fputc(' ', f);
+		blank = false;
+		fputc(*s, f);
+	}
+}
+
+static void show_probe(FILE *f, const struct probe *p,
+		       const struct options *opt)
+{
+	unsigned line, col;
+	source_linecol(p->src, p->loc.start, &line, &col);
+	fprintf(f, "# %s:%u: ", p->src->name, line);
+	put_source(f, p);
+	fputc('\n', f);
+	char *filter = probe_filter_text(p, opt);
+	const char *group = opt->group;
+	const char *event = p->event;
+	if (p->kind == PROBE_EVENT) {
+		group = p->target.group;
+	} else {
+		char *def = probe_definition(p, opt->group);
+		fputs("echo ", f);
+		put_quoted(f, def);
+		fprintf(f, " >> %s\n", p->uprobe ? "uprobe_events" : "kprobe_events");
+		free(def);
+	}
+	if (filter) {
+		fputs("echo ", f);
+		put_quoted(f, filter);
+		fprintf(f, " > events/%s/%s/filter\n", group, event);
+		free(filter);
+	}
+}
+
+void show_program(FILE *f, const struct program *prog,
+		  const struct options *opt)
+{
+	for (size_t i = 0; i < prog->nprobes; i++)
+		show_probe(f, prog->probes[i], opt);
+}

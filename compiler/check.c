@@ -1,0 +1,921 @@
+/* check.c: the checks that need no kernel types (probe kinds, targets,
+ * registers, variables, names, fetch types, kernel limits, filters), and
+ * the fetch plan of every argument that needs no types either. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "surfc.h"
+
+/* Kernel limits (kernel/trace/trace_probe.h). */
+enum {
+	MAX_TRACE_ARGS = 128,
+	MAX_ARGSTR_LEN = 63,  /* what follows NAME=, type included */
+	MAX_ARG_NAME_LEN = 32,
+	MAX_EVENT_NAME_LEN = 63,
+	MAX_ARRAY_LEN = 64,
+	MAX_DEREF_DEPTH = 12,
+};
+
+struct checker {
+	const struct options *opt;
+	struct diags *dg;
+	struct arena *arena;
+	struct probe *p;
+	const struct source *src;
+};
+
+#define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
+#define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)
+#define NOTE(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_NOTE, __VA_ARGS__)
+
+static struct loc sub_loc(struct loc l, size_t from, size_t to)
+{
+	return (struct loc){l.start + (unsigned)from, l.start + (unsigned)to};
+}
+
+/* ---- kinds ---- */
+
+static void check_kind(struct checker *c, struct probe *p)
+{
+	static const char *const kinds[] = {"p", "r", "e", "P", "R"};
+	const char *k = p->kind_text;
+	if (strlen(k) == 1 && strchr("preRP", k[0])) {
+		p->kind_char = k[0];
+	} else {
+		/* One letter is as close to p as to r: suggest only for longer
+		 * words, such as 'pp'. */
+		const char *near = strlen(k) > 1 ? closest_name(k, kinds, 5) : NULL;
+		if (near)
+			ERR(c, p->kind_loc, "unknown probe kind '%s'; did you mean '%s'?",
+			    k, near);
+		else
+			ERR(c, p->kind_loc,
+			    "unknown probe kind '%s'; a probe starts with p (entry), "
+			    "r (return), e (event), P or R (user space)", k);
+		p->kind_char = 0;
+	}
+	switch (p->kind_char) {
+	case 'r':
+	case 'R':
+		p->kind = PROBE_RETURN;
+		break;
+	case 'e':
+		p->kind = PROBE_EVENT;
+		break;
+	default:
+		p->kind = PROBE_ENTRY;
+	}
+}
+
+/* ---- targets ---- */
+
+static bool is_symbol_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '.';
+}
+
+/* SYMBOL[+OFF] at text[0..len). */
+static bool split_symbol(struct checker *c, struct target *t, const char *text,
+			 size_t at)
+{
+	const char *s = text + at;
+	size_t n = 0;
+	if (!(isalpha((unsigned char)s[0]) || s[0] == '_')) {
+		ERR(c, sub_loc(t->loc, at, strlen(text)),
+		    "expected a symbol name, found '%s'", s);
+		return false;
+	}
+	while (is_symbol_char(s[n]))
+		n++;
+	t->symbol = arena_strndup(c->arena, s, n);
+	t->sym_loc = sub_loc(t->loc, at, at + n);
+	if (!s[n])
+		return true;
+	if (s[n] != '+' || !parse_number(s + n + 1, &t->offset)) {
+		ERR(c, sub_loc(t->loc, at + n, strlen(text)),
+		    "expected '+OFFSET' after '%s', found '%s'", t->symbol, s + n);
+		return false;
+	}
+	t->has_offset = true;
+	t->off_loc = sub_loc(t->loc, at + n, strlen(text));
+	return true;
+}
+
+static bool path_char_ok(char ch)
+{
+	/* Paths reach a tracefs line and a shell: keep to the characters
+	 * that need no quoting in either. */
+	return isalnum((unsigned char)ch) || strchr("._/+-@,=~%", ch);
+}
+
+static void check_event_target(struct checker *c, struct target *t)
+{
+	const char *slash = strchr(t->text, '/');
+	t->kind = TGT_EVENT;
+	if (!slash) {
+		ERR(c, t->loc, "an 'e' probe names an existing event as GROUP/EVENT, "
+		    "e.g. sched/sched_switch");
+		return;
+	}
+	t->group = arena_strndup(c->arena, t->text, (size_t)(slash - t->text));
+	t->event = arena_strdup(c->arena, slash + 1);
+	if (!is_identifier(t->group) || !is_identifier(t->event))
+		ERR(c, t->loc, "bad event name '%s': GROUP and EVENT are C identifiers",
+		    t->text);
+}
+
+static void check_user_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	const char *colon = strrchr(t->text, ':');
+	size_t at = colon ? (size_t)(colon - t->text) + 1 : 0;
+	if (!colon || strchr(colon, '/')) {
+		ERR(c, t->loc, "a user-space target is PATH:SYMBOL[+OFFSET] or "
+		    "PATH:0xOFFSET");
+		return;
+	}
+	t->path = arena_strndup(c->arena, t->text, at - 1);
+	for (size_t i = 0; t->path[i]; i++) {
+		if (!path_char_ok(t->path[i])) {
+			ERR(c, sub_loc(t->loc, i, i + 1),
+			    "character '%c' is not allowed in a uprobe path", t->path[i]);
+			return;
+		}
+	}
+	if (t->path[0] != '/') {
+		ERR(c, sub_loc(t->loc, 0, at - 1),
+		    "uprobe path '%s' must be absolute: the script runs from any "
+		    "directory", t->path);
+		return;
+	}
+	if (isdigit((unsigned char)t->text[at])) {
+		t->kind = TGT_UOFF;
+		t->off_loc = sub_loc(t->loc, at, strlen(t->text));
+		if (!parse_number(t->text + at, &t->offset))
+			ERR(c, t->off_loc, "bad file offset '%s'", t->text + at);
+		t->has_offset = true;
+		return;
+	}
+	t->kind = TGT_USYM;
+	if (!split_symbol(c, t, t->text, at))
+		return;
+	char *err = NULL;
+	unsigned long long off;
+	if (usym_resolve(t->path, t->symbol, &off, &err)) {
+		t->offset += off;
+	} else {
+		ERR(c, t->sym_loc, "cannot resolve '%s' in %s: %s", t->symbol,
+		    t->path, err);
+		free(err);
+	}
+}
+
+static void check_kernel_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	const char *colon = strchr(t->text, ':');
+	size_t at = 0;
+	if (isdigit((unsigned char)t->text[0])) {
+		t->kind = TGT_KADDR;
+		if (!parse_number(t->text, &t->offset))
+			ERR(c, t->loc, "bad address '%s'", t->text);
+		return;
+	}
+	t->kind = TGT_KSYM;
+	if (colon) {
+		at = (size_t)(colon - t->text) + 1;
+		t->module = arena_strndup(c->arena, t->text, at - 1);
+		if (!is_identifier(t->module)) {
+			ERR(c, sub_loc(t->loc, 0, at - 1),
+			    "bad module name '%s'", t->module);
+			return;
+		}
+	}
+	if (!split_symbol(c, t, t->text, at))
+		return;
+	if (p->kind == PROBE_RETURN && t->has_offset && t->offset)
+		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
+		    "'+%llu' is not allowed", t->offset);
+}
+
+static void check_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	bool has_slash = strchr(t->text, '/') != NULL;
+	if (p->kind == PROBE_EVENT) {
+		check_event_target(c, t);
+		return;
+	}
+	if (p->kind_char == 'P' || p->kind_char == 'R') {
+		if (!has_slash) {
+			ERR(c, t->loc, "'%c' probes user space: the target is "
+			    "PATH:SYMBOL or PATH:0xOFFSET", p->kind_char);
+			return;
+		}
+	}
+	p->uprobe = has_slash;
+	if (has_slash)
+		check_user_target(c, p);
+	else
+		check_kernel_target(c, p);
+}
+
+/* ---- names ---- */
+
+static void check_probe_name(struct checker *c, struct probe *p)
+{
+	if (!p->name)
+		return;
+	if (strchr(p->name, '/')) {
+		ERR(c, p->name_loc, "surfc chooses the event group; name only the "
+		    "event, e.g. 'p:%s'", strrchr(p->name, '/') + 1);
+	} else if (p->kind == PROBE_EVENT) {
+		ERR(c, p->name_loc, "an 'e' probe enables an existing event and "
+		    "takes no name");
+	} else if (!is_identifier(p->name)) {
+		ERR(c, p->name_loc, "probe name '%s' is not a C identifier",
+		    p->name);
+	} else if (strlen(p->name) > MAX_EVENT_NAME_LEN) {
+		ERR(c, p->name_loc, "probe name is %zu characters; the kernel's "
+		    "limit is %d", strlen(p->name), MAX_EVENT_NAME_LEN);
+	}
+}
+
+static bool is_reserved_field(const char *name)
+{
+	static const char *const reserved[] = {"__probe_ip", "__probe_ret_ip",
+					       "__probe_func"};
+	if (!strncmp(name, "common_", 7))
+		return true;
+	for (size_t i = 0; i < 3; i++)
+		if (!strcmp(name, reserved[i]))
+			return true;
+	return false;
+}
+
+static void check_arg_name(struct checker *c, struct probe *p, size_t i)
+{
+	struct arg *a = &p->args[i];
+	if (strlen(a->name) > MAX_ARG_NAME_LEN) {
+		ERR(c, a->name_loc, "argument name is %zu characters; the "
+		    "kernel's limit is %d", strlen(a->name), MAX_ARG_NAME_LEN);
+		return;
+	}
+	if (is_reserved_field(a->name)) {
+		ERR(c, a->name_loc, "'%s' is a name the kernel reserves for its "
+		    "own fields", a->name);
+		return;
+	}
+	for (size_t j = 0; j < i; j++) {
+		if (!strcmp(p->args[j].name, a->name)) {
+			ERR(c, a->name_loc, "argument '%s' is defined twice",
+			    a->name);
+			NOTE(c, p->args[j].name_loc, "first defined here");
+			return;
+		}
+	}
+}
+
+/* ---- expressions ---- */
+
+/* The first node of e that needs kernel types to compile, or NULL. */
+static const struct expr *typed_node(const struct expr *e)
+{
+	for (; e; e = e->base) {
+		switch (e->kind) {
+		case EX_PARAM:
+		case EX_MEMBER:
+		case EX_INDEX:
+		case EX_CAST:
+		case EX_PKTVIEW:
+			return e;
+		default:
+			break;
+		}
+	}
+	return NULL;
+}
+
+static const char *const packet_headers[] = {
+	"ethhdr", "iphdr", "ipv6hdr", "icmphdr", "tcphdr", "udphdr"};
+
+/* The layer a packet header belongs to: 2, 3 or 4. */
+static int header_layer(const char *name)
+{
+	if (!strcmp(name, "ethhdr"))
+		return 2;
+	if (!strcmp(name, "iphdr") || !strcmp(name, "ipv6hdr"))
+		return 3;
+	return 4;
+}
+
+static void check_pktview(struct checker *c, const struct expr *e)
+{
+	const struct ctype *t = e->type;
+	bool known = false;
+	for (size_t i = 0; i < 6; i++)
+		known |= !strcmp(t->name, packet_headers[i]);
+	if (t->kind != CT_STRUCT || !known) {
+		const char *near = closest_name(t->name, packet_headers, 6);
+		ERR(c, t->loc, "a packet view reads one of struct ethhdr, iphdr, "
+		    "ipv6hdr, icmphdr, tcphdr, udphdr%s%s%s",
+		    near ? "; did you mean 'struct " : "", near ? near : "",
+		    near ? "'?" : "");
+		return;
+	}
+	if (e->tilde && t->ptr) {
+		ERR(c, t->loc, "'$(struct %s)' names the header itself, without '*'",
+		    t->name);
+	} else if (!e->tilde && t->ptr != 1) {
+		ERR(c, t->loc, "'@(struct %s *)' is a pointer to the header: write "
+		    "one '*'", t->name);
+	}
+	int layer = e->layer ? e->layer : 3;
+	if (header_layer(t->name) < layer)
+		ERR(c, e->layer ? e->layer_loc : t->loc,
+		    "struct %s is a layer %d header, but skb->data points at "
+		    "layer %d%s", t->name, header_layer(t->name), layer,
+		    e->layer ? "" : " (the default)");
+}
+
+static void check_symref(struct checker *c, const struct probe *p,
+			 const struct expr *e)
+{
+	const char *s = e->name;
+	if (s[0] == '+') {
+		if (!p->uprobe)
+			ERR(c, e->loc, "'@+OFFSET' is a file offset, for uprobes only");
+	} else if (!isdigit((unsigned char)s[0]) && p->uprobe) {
+		ERR(c, e->loc, "uprobes cannot read kernel symbols; use "
+		    "'@+OFFSET' (a file offset) or '@ADDRESS'");
+	}
+}
+
+static void check_variable(struct checker *c, const struct probe *p,
+			   const struct expr *e)
+{
+	static const char *const vars[] = {"retval", "comm", "stack",
+					   "stack0", "arg1"};
+	switch (e->kind) {
+	case EX_RETVAL:
+		if (p->kind != PROBE_RETURN)
+			ERR(c, e->loc, "$retval exists only in return probes ('r')");
+		break;
+	case EX_STACKN:
+		if (e->num < 0) {
+			const char *near = closest_name(e->name, vars, 5);
+			if (near)
+				ERR(c, e->loc, "unknown variable '$%s'; did you mean "
+				    "'$%s'?", e->name, near);
+			else
+				ERR(c, e->loc, "unknown variable '$%s'; there are "
+				    "$retval, $comm, $stack, $stackN and $argN",
+				    e->name);
+		}
+		break;
+	case EX_ARGN:
+		if (e->num < 1)
+			ERR(c, e->loc, "$argN counts from 1 ($arg1 is the first "
+			    "argument; %%0 is its 0-based twin)");
+		else if (p->uprobe)
+			ERR(c, e->loc, "uprobes have no $argN; use %%%lld",
+			    e->num - 1);
+		else if (p->kind != PROBE_ENTRY || p->target.offset)
+			ERR(c, e->loc, "$argN is only available at a function's "
+			    "entry");
+		break;
+	default:
+		break;
+	}
+}
+
+static void check_argnum(struct checker *c, const struct probe *p,
+			 const struct expr *e)
+{
+	const struct arch *a = c->opt->arch;
+	if (e->num >= 64) {
+		ERR(c, e->loc, "argument %%%lld: no function has that many "
+		    "arguments", e->num);
+		return;
+	}
+	if ((unsigned)e->num >= a->nargregs && a->stack_base < 0) {
+		ERR(c, e->loc, "argument %%%lld is passed on the stack on %s, "
+		    "which surfc cannot address; %s passes %u in registers",
+		    e->num, a->name, a->name, a->nargregs);
+		return;
+	}
+	if (p->kind == PROBE_RETURN)
+		WARN(c, e->loc, "at a return probe %%%lld reads a register that "
+		     "no longer holds the argument", e->num);
+	else if (p->target.has_offset && p->target.offset &&
+		 p->target.kind == TGT_KSYM)
+		WARN(c, e->loc, "at %s+%llu the argument registers may already "
+		     "be reused", p->target.symbol, p->target.offset);
+}
+
+/* Walks an expression; returns the dereference depth. */
+static int check_expr(struct checker *c, const struct probe *p,
+		      const struct expr *e)
+{
+	int depth = e->base ? check_expr(c, p, e->base) : 0;
+	switch (e->kind) {
+	case EX_ARGNUM:
+		check_argnum(c, p, e);
+		break;
+	case EX_REG:
+		if (!arch_has_reg(c->opt->arch, e->name)) {
+			const char *near = arch_closest_reg(c->opt->arch, e->name);
+			if (near)
+				ERR(c, e->loc, "unknown register '%%%s' on %s; did "
+				    "you mean '%%%s'?", e->name, c->opt->arch->name,
+				    near);
+			else
+				ERR(c, e->loc, "unknown register '%%%s' on %s",
+				    e->name, c->opt->arch->name);
+		}
+		break;
+	case EX_RETVAL:
+	case EX_STACKN:
+	case EX_ARGN:
+		check_variable(c, p, e);
+		break;
+	case EX_SYM:
+		check_symref(c, p, e);
+		break;
+	case EX_DEREF:
+		depth++;
+		if (depth == MAX_DEREF_DEPTH + 1)
+			ERR(c, e->loc, "more than %d nested dereferences; the "
+			    "kernel cannot fetch this", MAX_DEREF_DEPTH);
+		break;
+	case EX_PKTVIEW:
+		check_pktview(c, e);
+		break;
+	default:
+		break;
+	}
+	return depth;
+}
+
+/* ---- fetch types ---- */
+
+static const char *const base_types[] = {
+	"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "x8", "x16",
+	"x32", "x64", "char", "string", "ustring", "symbol", "symstr"};
+#define NBASE (sizeof(base_types) / sizeof(base_types[0]))
+
+static bool is_base_type(const char *t, size_t n)
+{
+	for (size_t i = 0; i < NBASE; i++)
+		if (strlen(base_types[i]) == n && !strncmp(base_types[i], t, n))
+			return true;
+	return false;
+}
+
+static bool is_string_type(const char *t)
+{
+	return !strncmp(t, "string", 6) || !strncmp(t, "ustring", 7);
+}
+
+/* b<width>@<offset>/<container>: the kernel's bitfield type. */
+static bool check_bitfield(struct checker *c, const struct arg *a)
+{
+	unsigned w, o, size;
+	char tail;
+	if (sscanf(a->ftype, "b%u@%u/%u%c", &w, &o, &size, &tail) != 3) {
+		ERR(c, a->ftype_loc, "bad bitfield type '%s': write "
+		    "b<width>@<bit-offset>/<container-bits>, e.g. b4@3/32",
+		    a->ftype);
+		return false;
+	}
+	if (size != 8 && size != 16 && size != 32 && size != 64) {
+		ERR(c, a->ftype_loc, "bitfield container is %u bits; it must be "
+		    "8, 16, 32 or 64", size);
+		return false;
+	}
+	if (w == 0 || w + o > size) {
+		ERR(c, a->ftype_loc, "bitfield of %u bits at bit %u does not fit "
+		    "in %u bits", w, o, size);
+		return false;
+	}
+	return true;
+}
+
+static void check_ftype(struct checker *c, const struct arg *a)
+{
+	const char *t = a->ftype;
+	if (t[0] == 'b' && isdigit((unsigned char)t[1])) {
+		check_bitfield(c, a);
+		return;
+	}
+	const char *br = strchr(t, '[');
+	size_t n = br ? (size_t)(br - t) : strlen(t);
+	if (!is_base_type(t, n)) {
+		char *base = arena_strndup(c->arena, t, n);
+		const char *near = closest_name(base, base_types, NBASE);
+		if (near)
+			ERR(c, a->ftype_loc, "unknown fetch type '%s'; did you "
+			    "mean '%s'?", base, near);
+		else
+			ERR(c, a->ftype_loc, "unknown fetch type '%s'; the kernel "
+			    "has u8-u64, s8-s64, x8-x64, char, string, ustring, "
+			    "symbol, symstr and b<w>@<o>/<c>", base);
+		return;
+	}
+	if (!br)
+		return;
+	unsigned long long len = 0;
+	char *inside = arena_strdup(c->arena, br + 1);
+	size_t il = strlen(inside);
+	if (il == 0 || inside[il - 1] != ']') {
+		ERR(c, a->ftype_loc, "array type '%s' lacks its ']'", t);
+		return;
+	}
+	inside[il - 1] = '\0';
+	if (!parse_number(inside, &len) || len == 0 || len > MAX_ARRAY_LEN)
+		ERR(c, a->ftype_loc, "array length must be 1 to %d, not '%s'",
+		    MAX_ARRAY_LEN, inside);
+}
+
+/* ---- plans for arguments that need no types ---- */
+
+static void render_raw(struct strbuf *sb, const struct arch *a,
+		       const struct expr *e)
+{
+	switch (e->kind) {
+	case EX_ARGNUM:
+		if ((unsigned)e->num < a->nargregs)
+			sb_printf(sb, "%%%s", a->argregs[e->num]);
+		else
+			sb_printf(sb, "$stack%lld",
+				  e->num - a->nargregs + a->stack_base);
+		break;
+	case EX_REG:
+		sb_printf(sb, "%%%s", e->name);
+		break;
+	case EX_RETVAL:
+		sb_puts(sb, "$retval");
+		break;
+	case EX_COMM:
+		sb_puts(sb, "$comm");
+		break;
+	case EX_STACK:
+		sb_puts(sb, "$stack");
+		break;
+	case EX_STACKN:
+		sb_printf(sb, "$stack%lld", e->num);
+		break;
+	case EX_ARGN:
+		sb_printf(sb, "$arg%lld", e->num);
+		break;
+	case EX_SYM:
+		sb_printf(sb, "@%s", e->name);
+		break;
+	case EX_IMM:
+		sb_printf(sb, "\\%s", e->name);
+		break;
+	case EX_IMMSTR:
+		sb_printf(sb, "\\\"%s\"", e->name);
+		break;
+	case EX_DEREF:
+		sb_printf(sb, "%s(", e->name);
+		render_raw(sb, a, e->base);
+		sb_putc(sb, ')');
+		break;
+	default:
+		break; /* typed nodes never reach here */
+	}
+}
+
+/* Does the value of e live in memory (so that :string can read it)? */
+static bool is_memory_ref(const struct expr *e)
+{
+	return e->kind == EX_DEREF || e->kind == EX_SYM ||
+	       e->kind == EX_COMM || e->kind == EX_IMMSTR;
+}
+
+static char fmt_of(struct checker *c, const struct arg *a)
+{
+	char fmt = a->fmt;
+	struct loc first = a->fmt_loc;
+	for (const struct expr *e = a->expr; e; e = e->base) {
+		if (!e->fmt)
+			continue;
+		if (fmt) {
+			ERR(c, e->fmt_loc, "format letter given twice");
+			NOTE(c, first, "first given here");
+		}
+		fmt = e->fmt;
+		first = e->fmt_loc;
+	}
+	return fmt;
+}
+
+static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
+{
+	const struct arch *arch = c->opt->arch;
+	const struct expr *e = a->expr;
+	struct strbuf sb = {0};
+	char fmt = fmt_of(c, a);
+	bool text = e->kind == EX_COMM || e->kind == EX_IMMSTR;
+
+	render_raw(&sb, arch, e);
+	plan->value = text ? VAL_STR : VAL_NUM;
+	if (a->ftype) {
+		check_ftype(c, a);
+		if (fmt)
+			WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
+			     "':%s' overrides the format letter '%c'", a->ftype, fmt);
+		if (is_string_type(a->ftype) && !is_memory_ref(e))
+			ERR(c, a->ftype_loc, "':%s' reads memory: write "
+			    "+0(%s):%s to read the text the value points to",
+			    a->ftype, sb.s, a->ftype);
+		if (strchr(a->ftype, '['))
+			plan->value = VAL_UNKNOWN;
+		else if (is_string_type(a->ftype) || !strcmp(a->ftype, "symstr"))
+			plan->value = VAL_STR;
+		else
+			plan->value = VAL_NUM;
+		sb_printf(&sb, ":%s", a->ftype);
+	} else if (fmt && text) {
+		ERR(c, a->fmt_loc, "format letter '%c' on a string", fmt);
+	} else if (fmt) {
+		sb_printf(&sb, ":%c%u", fmt == 'S' ? 's' : fmt == 'U' ? 'u' : 'x',
+			  arch->long_bits);
+	}
+	if (sb.len > MAX_ARGSTR_LEN)
+		ERR(c, a->loc, "fetch argument '%s' is %zu characters; the "
+		    "kernel's limit is %d", sb.s, sb.len, MAX_ARGSTR_LEN);
+	plan->fetcharg = arena_strdup(c->arena, sb.s);
+	sb_free(&sb);
+}
+
+static void check_args(struct checker *c, struct probe *p)
+{
+	p->plans = arena_alloc(c->arena, (p->nargs + 1) * sizeof(*p->plans));
+	if (p->kind == PROBE_EVENT && p->nargs) {
+		ERR(c, p->args[0].loc, "an 'e' probe records the event's own "
+		    "fields; it takes no arguments");
+		return;
+	}
+	for (size_t i = 0; i < p->nargs; i++) {
+		struct arg *a = &p->args[i];
+		if (i == MAX_TRACE_ARGS)
+			ERR(c, a->loc, "more than %d arguments; the kernel's "
+			    "limit is %d", MAX_TRACE_ARGS, MAX_TRACE_ARGS);
+		check_arg_name(c, p, i);
+		check_expr(c, p, a->expr);
+		const struct expr *typed = typed_node(a->expr);
+		if (!typed) {
+			plan_raw(c, a, &p->plans[i]);
+			continue;
+		}
+		p->plans[i].unresolved = true;
+		p->plans[i].value = VAL_UNKNOWN;
+		if (a->ftype)
+			check_ftype(c, a);
+		fmt_of(c, a);
+		if (!c->opt->check_only || !c->opt->no_types)
+			ERR(c, typed->loc, "'%s' needs kernel type information: "
+			    "pass --btf FILE or --vmlinux FILE", a->text);
+	}
+}
+
+/* ---- filters ---- */
+
+static const char *const common_fields[] = {
+	"common_pid", "comm", "COMM", "cpu", "CPU", "common_flags",
+	"common_preempt_count"};
+#define NCOMMON (sizeof(common_fields) / sizeof(common_fields[0]))
+
+/* The value kind of a filter field; false when the field is unknown. */
+static bool field_kind(const struct probe *p, const char *name,
+		       enum value_kind *kind)
+{
+	for (size_t i = 0; i < p->nargs; i++) {
+		if (!strcmp(p->args[i].name, name)) {
+			*kind = p->plans ? p->plans[i].value : VAL_UNKNOWN;
+			return true;
+		}
+	}
+	for (size_t i = 0; i < NCOMMON; i++) {
+		if (!strcmp(common_fields[i], name)) {
+			*kind = tolower((unsigned char)name[0]) == 'c' &&
+					tolower((unsigned char)name[1]) == 'o' &&
+					tolower((unsigned char)name[2]) == 'm' &&
+					tolower((unsigned char)name[3]) == 'm' &&
+					name[4] == '\0'
+				? VAL_STR
+				: VAL_NUM;
+			return true;
+		}
+	}
+	/* An existing event's fields are known only with its format. */
+	*kind = VAL_UNKNOWN;
+	return p->kind == PROBE_EVENT;
+}
+
+static void unknown_field(struct checker *c, const struct probe *p,
+			  const struct fexpr *f)
+{
+	const char **names = xmalloc((p->nargs + NCOMMON) * sizeof(*names));
+	size_t n = 0;
+	for (size_t i = 0; i < p->nargs; i++)
+		names[n++] = p->args[i].name;
+	for (size_t i = 0; i < NCOMMON; i++)
+		names[n++] = common_fields[i];
+	const char *near = closest_name(f->field, names, n);
+	if (near)
+		ERR(c, f->field_loc, "unknown field '%s' in filter; did you mean "
+		    "'%s'?", f->field, near);
+	else
+		ERR(c, f->field_loc, "unknown field '%s' in filter; the fields "
+		    "are this probe's arguments, common_pid, comm and cpu",
+		    f->field);
+	free(names);
+}
+
+static void check_cmp(struct checker *c, const struct probe *p,
+		      const struct fexpr *f)
+{
+	enum value_kind kind;
+	const struct fvalue *v = &f->value;
+	if (!field_kind(p, f->field, &kind)) {
+		unknown_field(c, p, f);
+		return;
+	}
+	bool is_ip = !strncmp(f->field, "ip_", 3);
+	if (v->kind == FV_IPV4) {
+		unsigned a, b, d, e;
+		if (sscanf(v->text, "%u.%u.%u.%u", &a, &b, &d, &e) != 4 ||
+		    a > 255 || b > 255 || d > 255 || e > 255)
+			ERR(c, v->loc, "bad IPv4 address '%s'", v->text);
+		else if (!is_ip && kind != VAL_UNKNOWN)
+			ERR(c, v->loc, "an IPv4 address compares with an 'ip_' "
+			    "argument; '%s' is not one", f->field);
+	}
+	if (kind == VAL_STR) {
+		if (f->op != OP_EQ && f->op != OP_NE && f->op != OP_GLOB)
+			ERR(c, f->loc, "'%s' is a string: it compares only with "
+			    "==, != and ~", f->field);
+		else if (v->kind == FV_NUM || v->kind == FV_IPV4)
+			ERR(c, v->loc, "'%s' is a string; to compare it with the "
+			    "text %s, quote it: \"%s\"", f->field, v->text, v->text);
+	} else if (kind == VAL_NUM) {
+		if (f->op == OP_GLOB)
+			ERR(c, f->loc, "'~' matches strings; '%s' is a number",
+			    f->field);
+		else if (v->kind == FV_STR || v->kind == FV_WORD)
+			ERR(c, v->loc, "'%s' is a number; '%s' is not", f->field,
+			    v->text);
+	}
+}
+
+static void check_fexpr(struct checker *c, const struct probe *p,
+			const struct fexpr *f)
+{
+	switch (f->kind) {
+	case FX_OR:
+	case FX_AND:
+		check_fexpr(c, p, f->left);
+		check_fexpr(c, p, f->right);
+		break;
+	case FX_NOT:
+		check_fexpr(c, p, f->left);
+		break;
+	case FX_CMP:
+		check_cmp(c, p, f);
+		break;
+	}
+}
+
+/* ---- event names ---- */
+
+static char *sanitize_name(struct arena *ar, const char *s)
+{
+	char *n = arena_alloc(ar, strlen(s) + 2), *q = n;
+	if (isdigit((unsigned char)*s))
+		*q++ = '_';
+	for (; *s; s++)
+		*q++ = isalnum((unsigned char)*s) ? *s : '_';
+	return n;
+}
+
+static char *default_name(struct arena *ar, const struct probe *p)
+{
+	const struct target *t = &p->target;
+	const char *ret = p->kind == PROBE_RETURN ? "__return" : "";
+	switch (t->kind) {
+	case TGT_KSYM:
+	case TGT_USYM:
+		if (t->kind == TGT_KSYM && t->has_offset && t->offset)
+			return sanitize_name(ar, arena_printf(ar, "%s_%llu",
+							      t->symbol, t->offset));
+		return sanitize_name(ar, arena_printf(ar, "%s%s", t->symbol, ret));
+	case TGT_KADDR:
+		return arena_printf(ar, "addr_%llx%s", t->offset, ret);
+	case TGT_UOFF: {
+		const char *base = strrchr(t->path, '/');
+		return sanitize_name(ar, arena_printf(ar, "%s_0x%llx%s",
+						      base ? base + 1 : t->path,
+						      t->offset, ret));
+	}
+	case TGT_EVENT:
+		return t->event;
+	}
+	return NULL;
+}
+
+static bool name_taken(struct program *prog, size_t upto, const char *name)
+{
+	for (size_t i = 0; i < upto; i++) {
+		const struct probe *q = prog->probes[i];
+		if (q->kind != PROBE_EVENT && q->event && !strcmp(q->event, name))
+			return true;
+	}
+	return false;
+}
+
+static void name_events(struct checker *c, struct program *prog)
+{
+	/* Explicit names first: they are what the user asked for. */
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (!p->name || p->kind == PROBE_EVENT)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			struct probe *q = prog->probes[j];
+			if (q->name && !strcmp(q->name, p->name)) {
+				c->src = p->src;
+				ERR(c, p->name_loc, "probe name '%s' is used twice",
+				    p->name);
+				c->src = q->src;
+				NOTE(c, q->name_loc, "first used here");
+				break;
+			}
+		}
+		p->event = p->name;
+	}
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (p->kind == PROBE_EVENT) {
+			p->event = p->target.event;
+			continue;
+		}
+		if (p->name || !p->kind_char)
+			continue;
+		char *base = default_name(c->arena, p);
+		if (!base)
+			continue;
+		if (strlen(base) > MAX_EVENT_NAME_LEN - 4)
+			base[MAX_EVENT_NAME_LEN - 4] = '\0';
+		char *name = base;
+		for (unsigned k = 1; name_taken(prog, prog->nprobes, name); k++)
+			name = arena_printf(c->arena, "%s_%u", base, k);
+		p->event = name;
+	}
+}
+
+static void check_events_once(struct checker *c, struct program *prog)
+{
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (p->kind != PROBE_EVENT || !p->target.event)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			struct probe *q = prog->probes[j];
+			if (q->kind == PROBE_EVENT && !strcmp(q->target.text,
+							      p->target.text)) {
+				c->src = p->src;
+				ERR(c, p->target.loc, "event %s is enabled twice; "
+				    "join the filters with '||'", p->target.text);
+				break;
+			}
+		}
+	}
+}
+
+static void check_probe(struct checker *c, struct probe *p)
+{
+	c->p = p;
+	c->src = p->src;
+	check_kind(c, p);
+	if (!p->kind_char)
+		return;
+	check_probe_name(c, p);
+	check_target(c, p);
+	check_args(c, p);
+	if (p->filter)
+		check_fexpr(c, p, p->filter);
+}
+
+void check_program(struct program *prog, const struct options *opt,
+		   struct diags *dg)
+{
+	struct checker c = {opt, dg, prog->arena, NULL, NULL};
+	for (size_t i = 0; i < prog->nprobes; i++)
+		check_probe(&c, prog->probes[i]);
+	name_events(&c, prog);
+	check_events_once(&c, prog);
+}

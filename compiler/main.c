@@ -1,0 +1,268 @@
+/* main.c: the command line. Reads the sources, runs the passes in order
+ * and stops after the first pass that reported an error:
+ *
+ *   parse -> check -> (show | check only | dump)
+ *
+ * Lines with syntax errors are dropped by the parser and the checker
+ * still runs over the rest, so that one run reports every bad line. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "surfc.h"
+
+enum mode { MODE_SCRIPT, MODE_SHOW, MODE_CHECK, MODE_DUMP_AST };
+
+struct cli {
+	enum mode mode;
+	const char *output;
+	const char *btf, *vmlinux;
+	bool no_types;
+	const char *arch;
+	const char *color;
+	enum diag_format diag_format;
+	char **exprs;
+	size_t nexprs;
+};
+
+static const char usage_text[] =
+	"usage: surfc [options] FILE...\n"
+	"       surfc [options] -e PROBE [-e PROBE]...\n"
+	"\n"
+	"Compiles structured probe expressions into ftrace kprobe/uprobe\n"
+	"definitions and a standalone POSIX shell script that arms them.\n"
+	"\n"
+	"options:\n"
+	"  -e, --expr PROBE        a probe line; may be repeated (source <arg N>)\n"
+	"  -o, --output FILE       write the output to FILE ('-' = stdout)\n"
+	"  -S, --show              print the tracefs writes of every probe\n"
+	"      --check             check the probes, write nothing\n"
+	"      --dump-ast          print the syntax tree\n"
+	"      --arch ARCH         target architecture (default: the host's)\n"
+	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
+	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
+	"      --no-types          use no type information\n"
+	"      --color[=WHEN]      colour diagnostics: auto, always or never\n"
+	"      --diagnostics-format=FORMAT\n"
+	"                          text (default) or json (one object a line)\n"
+	"  -h, --help              show this help\n"
+	"  -V, --version           show the version\n"
+	"\n"
+	"architectures: %s\n"
+	"exit status: 0 clean, 1 errors in the probes, 2 usage error\n";
+
+enum {
+	OPT_CHECK = 256,
+	OPT_DUMP_AST,
+	OPT_ARCH,
+	OPT_BTF,
+	OPT_VMLINUX,
+	OPT_NO_TYPES,
+	OPT_COLOR,
+	OPT_DIAG_FORMAT,
+};
+
+static const struct option long_options[] = {
+	{"expr", required_argument, NULL, 'e'},
+	{"output", required_argument, NULL, 'o'},
+	{"show", no_argument, NULL, 'S'},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"dump-ast", no_argument, NULL, OPT_DUMP_AST},
+	{"arch", required_argument, NULL, OPT_ARCH},
+	{"btf", required_argument, NULL, OPT_BTF},
+	{"vmlinux", required_argument, NULL, OPT_VMLINUX},
+	{"no-types", no_argument, NULL, OPT_NO_TYPES},
+	{"color", optional_argument, NULL, OPT_COLOR},
+	{"colour", optional_argument, NULL, OPT_COLOR},
+	{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
+	{"help", no_argument, NULL, 'h'},
+	{"version", no_argument, NULL, 'V'},
+	{NULL, 0, NULL, 0},
+};
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fputs("surfc: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'surfc --help' for more information.\n", stderr);
+	return 2;
+}
+
+/* Returns -1 to go on, or the exit status. */
+static int parse_cli(int argc, char **argv, struct cli *cli)
+{
+	int c;
+	cli->exprs = xmalloc((size_t)argc * sizeof(char *));
+	while ((c = getopt_long(argc, argv, "e:o:ShV", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			cli->exprs[cli->nexprs++] = optarg;
+			break;
+		case 'o':
+			cli->output = optarg;
+			break;
+		case 'S':
+			cli->mode = MODE_SHOW;
+			break;
+		case OPT_CHECK:
+			cli->mode = MODE_CHECK;
+			break;
+		case OPT_DUMP_AST:
+			cli->mode = MODE_DUMP_AST;
+			break;
+		case OPT_ARCH:
+			cli->arch = optarg;
+			break;
+		case OPT_BTF:
+			cli->btf = optarg;
+			break;
+		case OPT_VMLINUX:
+			cli->vmlinux = optarg;
+			break;
+		case OPT_NO_TYPES:
+			cli->no_types = true;
+			break;
+		case OPT_COLOR:
+			cli->color = optarg ? optarg : "always";
+			if (strcmp(cli->color, "auto") && strcmp(cli->color, "always") &&
+			    strcmp(cli->color, "never"))
+				return usage_error("--color takes auto, always or never, "
+						   "not '%s'", cli->color);
+			break;
+		case OPT_DIAG_FORMAT:
+			if (!strcmp(optarg, "json"))
+				cli->diag_format = DIAG_JSON;
+			else if (!strcmp(optarg, "text"))
+				cli->diag_format = DIAG_TEXT;
+			else
+				return usage_error("--diagnostics-format takes text or "
+						   "json, not '%s'", optarg);
+			break;
+		case 'h':
+			printf(usage_text, arch_names());
+			return 0;
+		case 'V':
+			printf("surfc %s\n", SURFC_VERSION);
+			return 0;
+		default:
+			fputs("Try 'surfc --help' for more information.\n", stderr);
+			return 2;
+		}
+	}
+	if (optind == argc && cli->nexprs == 0)
+		return usage_error("%s", "no input: give a FILE or -e PROBE");
+	if (cli->no_types && (cli->btf || cli->vmlinux))
+		return usage_error("%s", "--no-types and --btf/--vmlinux exclude "
+				   "each other");
+	return -1;
+}
+
+static bool want_color(const char *when)
+{
+	if (!when || !strcmp(when, "auto")) {
+		const char *term = getenv("TERM");
+		return isatty(2) && !getenv("NO_COLOR") && term &&
+		       strcmp(term, "dumb");
+	}
+	return !strcmp(when, "always");
+}
+
+/* Reads every source; unreadable files are reported and skipped. */
+static size_t read_sources(struct cli *cli, int argc, char **argv,
+			   struct source ***out, struct diags *dg)
+{
+	size_t n = 0;
+	struct source **v = xmalloc(((size_t)argc + cli->nexprs) * sizeof(*v));
+	for (int i = optind; i < argc; i++) {
+		char *err = NULL;
+		struct source *s = source_read(argv[i], &err);
+		if (!s) {
+			diag_plain(dg, argv[i], SEV_ERROR, "cannot read: %s", err);
+			free(err);
+			continue;
+		}
+		v[n++] = s;
+	}
+	for (size_t i = 0; i < cli->nexprs; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "<arg %zu>", i + 1);
+		v[n++] = source_from_string(name, cli->exprs[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i]->id = (unsigned)i + 1;
+	*out = v;
+	return n;
+}
+
+static FILE *open_output(const char *path, struct diags *dg)
+{
+	if (!path || !strcmp(path, "-"))
+		return stdout;
+	FILE *f = fopen(path, "w");
+	if (!f)
+		diag_plain(dg, path, SEV_ERROR, "cannot write: %m");
+	return f;
+}
+
+static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
+	       struct diags *dg)
+{
+	struct options opt = {
+		.no_types = cli->no_types,
+		.check_only = cli->mode == MODE_CHECK,
+		.group = "surfc",
+	};
+	opt.arch = cli->arch ? arch_find(cli->arch) : arch_host();
+	if (!opt.arch) {
+		diag_plain(dg, "surfc", SEV_ERROR, "unknown architecture '%s'; "
+			   "surfc knows %s", cli->arch, arch_names());
+		return 2;
+	}
+	struct program *prog = program_new();
+	for (size_t i = 0; i < nsrcs; i++)
+		parse_source(srcs[i], prog, dg);
+	int status = 0;
+	if (cli->mode == MODE_DUMP_AST) {
+		ast_dump(stdout, prog);
+	} else {
+		check_program(prog, &opt, dg);
+		if (!diags_errors(dg) && cli->mode == MODE_SHOW) {
+			FILE *out = open_output(cli->output, dg);
+			if (out) {
+				show_program(out, prog, &opt);
+				if (out != stdout && fclose(out))
+					diag_plain(dg, cli->output, SEV_ERROR,
+						   "write error");
+			}
+		} else if (!diags_errors(dg) && cli->mode == MODE_SCRIPT) {
+			diag_plain(dg, "surfc", SEV_ERROR, "writing the script is "
+				   "not implemented yet; use -S or --check");
+		}
+	}
+	program_free(prog);
+	if (diags_errors(dg))
+		status = 1;
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	int status = parse_cli(argc, argv, &cli);
+	if (status >= 0) {
+		free(cli.exprs);
+		return status;
+	}
+	struct diags *dg = diags_new(cli.diag_format, want_color(cli.color));
+	struct source **srcs;
+	size_t n = read_sources(&cli, argc, argv, &srcs, dg);
+	status = run(&cli, srcs, n, dg);
+	diags_flush(dg, stderr);
+	diags_free(dg);
+	for (size_t i = 0; i < n; i++)
+		source_free(srcs[i]);
+	free(srcs);
+	free(cli.exprs);
+	return status;
+}

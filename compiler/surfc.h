@@ -1,0 +1,286 @@
+/* surfc.h: the one header of the compiler, a section per module, in the
+ * order the data flows: text -> tokens -> AST -> checked AST -> fetch
+ * plans -> output. */
+#ifndef SURFC_H
+#define SURFC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define SURFC_VERSION "0.1.0"
+
+/* util.c */
+
+struct arena;
+
+struct arena *arena_new(void);
+void arena_free(struct arena *);
+void *arena_alloc(struct arena *, size_t);
+char *arena_strdup(struct arena *, const char *);
+char *arena_strndup(struct arena *, const char *, size_t);
+char *arena_printf(struct arena *, const char *, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void *xmalloc(size_t);
+void *xrealloc(void *, size_t);
+char *xstrdup(const char *);
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+};
+
+void sb_putc(struct strbuf *, char);
+void sb_puts(struct strbuf *, const char *);
+void sb_printf(struct strbuf *, const char *, ...)
+	__attribute__((format(printf, 2, 3)));
+void sb_free(struct strbuf *);
+
+/* The candidate closest to name, or NULL when none is close enough to be
+ * worth suggesting. */
+const char *closest_name(const char *name, const char *const *cands, size_t n);
+bool is_identifier(const char *);
+/* Parses a decimal or 0x-hex unsigned number that fills the whole string. */
+bool parse_number(const char *, unsigned long long *);
+
+/* source.c: a file's text and its line map; locations are byte offsets and
+ * become line:column only when printed. */
+
+struct source {
+	unsigned id; /* order among the run's sources, for sorting */
+	char *name;
+	char *text;
+	size_t len;
+	size_t *line_starts;
+	size_t nlines;
+};
+
+struct loc {
+	unsigned start, end; /* [start, end) byte offsets into the source */
+};
+
+struct source *source_read(const char *path, char **err);
+struct source *source_from_string(const char *name, const char *text);
+void source_free(struct source *);
+/* 1-based line and column of a byte offset. */
+void source_linecol(const struct source *, unsigned off, unsigned *line,
+		    unsigned *col);
+/* The physical line holding off, without its newline. */
+const char *source_line(const struct source *, unsigned off, size_t *len);
+
+/* diag.c: every diagnostic goes through here. */
+
+enum severity { SEV_ERROR, SEV_WARNING, SEV_NOTE };
+enum diag_format { DIAG_TEXT, DIAG_JSON };
+
+struct diags;
+
+struct diags *diags_new(enum diag_format, bool color);
+void diags_free(struct diags *);
+void diag(struct diags *, const struct source *, struct loc, enum severity,
+	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A diagnostic with no source position (file could not be read...). */
+void diag_plain(struct diags *, const char *where, enum severity,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Prints what was collected since the last flush, in source order. */
+void diags_flush(struct diags *, FILE *);
+unsigned diags_errors(const struct diags *);
+
+/* arch.c: register tables of the architectures ftrace probes run on. */
+
+struct arch {
+	const char *name;
+	const char *const *aliases;
+	const char *const *regs;    /* every ftrace register name, NULL-ended */
+	const char *const *argregs; /* integer argument registers, in order */
+	unsigned nargregs;
+	const char *retreg;
+	const char *spreg;
+	/* First $stackN slot holding a stack-passed argument at entry, or -1
+	 * when stack arguments are not supported for this arch. */
+	int stack_base;
+	unsigned long_bits;
+	bool big_endian;
+	unsigned elf_machine;
+};
+
+const struct arch *arch_find(const char *name);
+const struct arch *arch_host(void);
+bool arch_has_reg(const struct arch *, const char *reg);
+const char *arch_closest_reg(const struct arch *, const char *reg);
+/* Comma-separated list of the supported arch names, for messages. */
+const char *arch_names(void);
+
+/* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
+
+/* The file offset of a function symbol in an ELF binary; on failure
+ * *err holds a malloc'ed reason. */
+bool usym_resolve(const char *path, const char *symbol,
+		  unsigned long long *offset, char **err);
+
+/* ast.c: the syntax tree. Every node lives in the program's arena. */
+
+enum probe_kind { PROBE_ENTRY, PROBE_RETURN, PROBE_EVENT };
+
+enum target_kind {
+	TGT_KSYM,  /* [MODULE:]SYMBOL[+OFF] */
+	TGT_KADDR, /* 0xADDRESS */
+	TGT_USYM,  /* PATH:SYMBOL[+OFF] */
+	TGT_UOFF,  /* PATH:0xOFF */
+	TGT_EVENT, /* GROUP/EVENT */
+};
+
+struct target {
+	enum target_kind kind;
+	char *text; /* as written */
+	char *module, *path, *symbol, *group, *event;
+	unsigned long long offset;
+	bool has_offset;
+	struct loc loc, sym_loc, off_loc;
+};
+
+enum expr_kind {
+	EX_ARGNUM,  /* %N: the N-th argument at entry */
+	EX_REG,     /* %REG */
+	EX_RETVAL,  /* $retval */
+	EX_COMM,    /* $comm */
+	EX_STACK,   /* $stack */
+	EX_STACKN,  /* $stackN */
+	EX_ARGN,    /* $argN, the kernel's own 1-based form */
+	EX_SYM,     /* @SYMBOL[+-OFF] or @0xADDR */
+	EX_IMM,     /* \NUM */
+	EX_IMMSTR,  /* \"TEXT" */
+	EX_PARAM,   /* a parameter by name */
+	EX_DEREF,   /* +OFF(expr), +uOFF(expr) */
+	EX_MEMBER,  /* expr->name, expr.name */
+	EX_INDEX,   /* expr[N] */
+	EX_CAST,    /* (type)expr, !(type)expr, expr~(type) */
+	EX_PKTVIEW, /* @(struct hdr *)lN expr, expr~$(struct hdr)lN */
+};
+
+enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
+
+struct ctype {
+	enum ctype_kind kind;
+	char *name; /* "task_struct", "unsigned long" */
+	unsigned ptr; /* number of '*' */
+	struct loc loc;
+};
+
+struct expr {
+	enum expr_kind kind;
+	struct loc loc;
+	struct expr *base;
+	char *name;
+	long long num;
+	bool arrow;    /* EX_MEMBER: '->' rather than '.' */
+	bool user;     /* EX_DEREF: +u, user memory */
+	bool force;    /* EX_CAST: '!(' */
+	bool tilde;    /* EX_CAST, EX_PKTVIEW: coolKprobe '~' form */
+	char fmt;      /* EX_CAST written as BASE FMT '~': 'S', 'U', 'X' or 0 */
+	struct loc fmt_loc;
+	struct ctype *type;
+	int layer;     /* EX_PKTVIEW: 2, 3, 4, or 0 when not written */
+	struct loc layer_loc;
+};
+
+struct arg {
+	char *name;
+	struct loc name_loc, loc;
+	char fmt; /* 'S', 'U', 'X' or 0 */
+	struct loc fmt_loc;
+	struct expr *expr;
+	char *ftype; /* the :TYPE suffix, or NULL */
+	struct loc ftype_loc;
+	char *text; /* the expression as written, without name and type */
+};
+
+enum fexpr_kind { FX_OR, FX_AND, FX_NOT, FX_CMP };
+enum cmp_op { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_BAND, OP_GLOB };
+enum fvalue_kind { FV_NUM, FV_STR, FV_WORD, FV_IPV4 };
+
+struct fvalue {
+	enum fvalue_kind kind;
+	char *text;   /* strings and words: the text without quotes */
+	unsigned long long num;
+	bool negative;
+	struct loc loc;
+};
+
+struct fexpr {
+	enum fexpr_kind kind;
+	struct loc loc;
+	struct fexpr *left, *right; /* OR, AND; NOT uses left */
+	char *field;
+	struct loc field_loc;
+	enum cmp_op op;
+	struct fvalue value;
+};
+
+struct probe {
+	char *kind_text; /* as written */
+	char kind_char;  /* p r e P R, or 0 when kind_text is none of them */
+	enum probe_kind kind;
+	bool uprobe; /* the target is a user-space binary */
+	char *name;  /* as written after ':', or NULL */
+	char *event; /* the event name finally used */
+	struct loc kind_loc, name_loc, loc;
+	struct target target;
+	struct arg *args;
+	size_t nargs;
+	struct fexpr *filter;
+	struct loc filter_loc;
+	const struct source *src;
+	/* Filled by the checker for the code generator. */
+	struct argplan *plans;
+};
+
+struct program {
+	struct arena *arena;
+	struct probe **probes;
+	size_t nprobes, cap;
+};
+
+struct program *program_new(void);
+void program_free(struct program *);
+void program_add(struct program *, struct probe *);
+struct expr *expr_new(struct arena *, enum expr_kind, struct loc);
+void ast_dump(FILE *, const struct program *);
+const char *cmp_op_text(enum cmp_op);
+
+/* parse.c (grammar/): text to AST. Reports syntax errors to diags and
+ * keeps going at the next line. */
+
+void parse_source(const struct source *, struct program *, struct diags *);
+
+/* check.c: everything that can be checked without kernel types. */
+
+struct options {
+	const struct arch *arch;
+	bool no_types;   /* --no-types */
+	bool check_only; /* --check: structured expressions may stay unresolved */
+	const char *group; /* event group used in -S output */
+};
+
+enum value_kind { VAL_UNKNOWN, VAL_NUM, VAL_STR };
+
+/* What the code generator needs for one argument. */
+struct argplan {
+	char *fetcharg;  /* what follows NAME= in the definition */
+	enum value_kind value;
+	bool unresolved; /* structured, needs types: no fetcharg */
+};
+
+void check_program(struct program *, const struct options *, struct diags *);
+
+/* codegen/: fetch plans to tracefs text. */
+
+/* The event definition line for probe_events, without group quoting. */
+char *probe_definition(const struct probe *, const char *group);
+/* The filter expression as written to tracefs, or NULL. */
+char *probe_filter_text(const struct probe *, const struct options *);
+void show_program(FILE *, const struct program *, const struct options *);
+
+#endif

@@ -1,0 +1,587 @@
+/* parser.y: the grammar of the Surf probe language (language.md §1-§3, §6).
+ *
+ * One probe per line. A syntax error is reported with what was expected,
+ * and the parser picks up again at the next line, so one run reports every
+ * bad line. Meaning (which kinds exist, what a target is, which registers
+ * an arch has) is left to the checker: the grammar only builds the tree. */
+
+%define api.pure full
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+
+%code requires {
+#include "../compiler/surfc.h"
+
+typedef void *yyscan_t;
+
+struct parse_ctx {
+	const struct source *src;
+	struct program *prog;
+	struct arena *arena;
+	struct diags *diags;
+	unsigned offset;       /* byte offset of the scanner */
+	int depth;             /* parenthesis depth inside an argument */
+	bool word_start;       /* the last token was a separator */
+	bool was_word_start;   /* ... as seen by the current token */
+	bool eof_newline;      /* the end of the text was turned into NEWLINE */
+	unsigned errors;       /* syntax errors reported */
+};
+
+#define YYLTYPE struct loc
+#define YYLTYPE_IS_DECLARED 1
+#define YYLLOC_DEFAULT(cur, rhs, n)                                   \
+	do {                                                          \
+		if (n) {                                              \
+			(cur).start = YYRHSLOC(rhs, 1).start;         \
+			(cur).end = YYRHSLOC(rhs, n).end;             \
+		} else {                                              \
+			(cur).start = (cur).end = YYRHSLOC(rhs, 0).end; \
+		}                                                     \
+	} while (0)
+}
+
+%code provides {
+int yylex(YYSTYPE *, YYLTYPE *, yyscan_t);
+}
+
+%param {yyscan_t scanner}
+%parse-param {struct parse_ctx *pc}
+
+%code {
+#include <stdlib.h>
+#include <string.h>
+
+static struct loc span(struct loc a, struct loc b)
+{
+	return (struct loc){a.start, b.end};
+}
+
+static struct expr *mk(struct parse_ctx *pc, enum expr_kind k, struct loc l)
+{
+	return expr_new(pc->arena, k, l);
+}
+
+static struct expr *mk_base(struct parse_ctx *, const char *, struct loc);
+static struct expr *mk_deref(struct parse_ctx *, const char *, struct expr *,
+			     struct loc);
+static struct expr *mk_cast(struct parse_ctx *, struct ctype *, struct expr *,
+			    struct loc);
+static void add_arg(struct parse_ctx *, struct probe *, struct arg *);
+static long long index_value(struct parse_ctx *, const char *, struct loc);
+static struct fexpr *mk_cmp(struct parse_ctx *, char *, struct loc,
+			    enum cmp_op, struct fvalue, struct loc);
+static struct fvalue mk_value(struct parse_ctx *, enum fvalue_kind,
+			      const char *, struct loc);
+static int set_layer(struct parse_ctx *, const char *, struct loc);
+static void yyerror(const YYLTYPE *, yyscan_t, struct parse_ctx *,
+		    const char *);
+}
+
+%union {
+	char *str;
+	struct expr *expr;
+	struct ctype *ctype;
+	struct arg *arg;
+	struct fexpr *fexpr;
+	struct fvalue value;
+	struct probe *probe;
+	enum cmp_op op;
+	unsigned count;
+}
+
+%token <str> KIND "probe kind"
+%token <str> PROBENAME "probe name"
+%token <str> TARGET "probe target"
+%token <str> IDENT "name"
+%token <str> NUMBER "number"
+%token <str> ARGNUM "'%N'"
+%token <str> REG "register"
+%token <str> DOLLARVAR "'$' variable"
+%token <str> SYMREF "'@' symbol"
+%token <str> IMM "immediate"
+%token <str> IMMSTR "immediate string"
+%token <str> DEREF "dereference '+OFF('"
+%token <str> FMT "format letter"
+%token <str> LAYER "layer mark"
+%token <str> FETCHTYPE "fetch type"
+%token <str> STRING "string"
+%token <str> WORD "word"
+%token <str> IPV4 "IPv4 address"
+%token <str> BADCHAR "stray character"
+%token <str> BADSTRING "unterminated string"
+%token SEP "blank"
+%token NEWLINE "end of line"
+%token FILTER "'f:'"
+%token ARROW "'->'"
+%token AT_PAREN "'@('"
+%token DOLLAR_PAREN "'$('"
+%token BANG_PAREN "'!('"
+%token STRUCT "'struct'"
+%token UNION "'union'"
+%token ENUM "'enum'"
+%token ANDAND "'&&'"
+%token OROR "'||'"
+%token EQ "'=='"
+%token NE "'!='"
+%token LE "'<='"
+%token GE "'>='"
+
+%left OROR
+%left ANDAND
+%precedence '!'
+
+%type <probe> probe head
+%type <str> opt_name
+%type <arg> arg
+%type <expr> expr primary base view tcast
+%type <str> opt_fmt
+%type <ctype> ctype
+%type <str> typename
+%type <count> stars
+%type <str> opt_ftype
+%type <fexpr> filter fexpr
+%type <op> cmpop
+%type <value> fvalue
+
+%%
+
+file
+	: %empty
+	| file line
+	;
+
+line
+	: NEWLINE
+	| probe opt_sep NEWLINE	{ program_add(pc->prog, $1); }
+	| error NEWLINE		{ yyerrok; }
+	;
+
+opt_sep
+	: %empty
+	| SEP
+	;
+
+head
+	: KIND opt_name SEP TARGET {
+		struct probe *p = arena_alloc(pc->arena, sizeof(*p));
+		p->src = pc->src;
+		p->kind_text = $1;
+		p->kind_loc = @1;
+		p->name = $2;
+		p->name_loc = @2;
+		if ($2)
+			p->name_loc.start++; /* past the ':' */
+		p->target.text = $4;
+		p->target.loc = @4;
+		p->loc = span(@1, @4);
+		$$ = p;
+	}
+	;
+
+opt_name
+	: %empty	{ $$ = NULL; }
+	| PROBENAME	{ $$ = $1; }
+	;
+
+probe
+	: head
+	| probe SEP arg		{ add_arg(pc, $1, $3); $1->loc.end = @3.end; $$ = $1; }
+	| probe SEP filter	{ $1->filter = $3; $1->filter_loc = @3; $1->loc.end = @3.end; $$ = $1; }
+	;
+
+arg
+	: IDENT '=' opt_fmt expr opt_ftype {
+		struct arg *a = arena_alloc(pc->arena, sizeof(*a));
+		a->name = $1;
+		a->name_loc = @1;
+		a->loc = span(@1, @5.end > @4.end ? @5 : @4);
+		a->fmt = $3 ? $3[0] : 0;
+		a->fmt_loc = @3;
+		a->expr = $4;
+		a->text = arena_strndup(pc->arena, pc->src->text + @4.start,
+					@4.end - @4.start);
+		a->ftype = $5;
+		a->ftype_loc = @5;
+		$$ = a;
+	}
+	;
+
+opt_fmt
+	: %empty	{ $$ = NULL; }
+	| FMT
+	;
+
+opt_ftype
+	: %empty		{ $$ = NULL; }
+	| ':' FETCHTYPE		{ $$ = $2; @$ = @2; }
+	;
+
+expr
+	: primary
+	| expr ARROW IDENT {
+		$$ = mk(pc, EX_MEMBER, @$);
+		$$->base = $1;
+		$$->name = $3;
+		$$->arrow = true;
+	}
+	| expr '.' IDENT {
+		$$ = mk(pc, EX_MEMBER, @$);
+		$$->base = $1;
+		$$->name = $3;
+	}
+	| expr '[' NUMBER ']' {
+		$$ = mk(pc, EX_INDEX, @$);
+		$$->base = $1;
+		$$->num = index_value(pc, $3, @3);
+	}
+	| expr '~' tcast {
+		$$ = $3;
+		$$->base = $1;
+		$$->loc = @$;
+	}
+	| expr FMT '~' tcast {
+		$$ = $4;
+		$$->base = $1;
+		$$->loc = @$;
+		$$->fmt = $2[0];
+		$$->fmt_loc = @2;
+	}
+	;
+
+primary
+	: base
+	| view base		{ $$ = $1; $$->base = $2; $$->loc = @$; }
+	| view '(' expr ')'	{ $$ = $1; $$->base = $3; $$->loc = @$; }
+	;
+
+view
+	: '(' ctype ')'		{ $$ = mk_cast(pc, $2, NULL, @$); }
+	| BANG_PAREN ctype ')'	{ $$ = mk_cast(pc, $2, NULL, @$); $$->force = true; }
+	| AT_PAREN ctype ')' {
+		$$ = mk(pc, EX_PKTVIEW, @$);
+		$$->type = $2;
+	}
+	| AT_PAREN ctype ')' LAYER {
+		$$ = mk(pc, EX_PKTVIEW, @$);
+		$$->type = $2;
+		$$->layer = set_layer(pc, $4, @4);
+		$$->layer_loc = @4;
+	}
+	;
+
+tcast
+	: '(' ctype ')' {
+		$$ = mk_cast(pc, $2, NULL, @$);
+		$$->tilde = true;
+	}
+	| DOLLAR_PAREN ctype ')' {
+		$$ = mk(pc, EX_PKTVIEW, @$);
+		$$->type = $2;
+		$$->tilde = true;
+	}
+	| DOLLAR_PAREN ctype ')' IDENT {
+		$$ = mk(pc, EX_PKTVIEW, @$);
+		$$->type = $2;
+		$$->tilde = true;
+		$$->layer = set_layer(pc, $4, @4);
+		$$->layer_loc = @4;
+	}
+	;
+
+base
+	: ARGNUM	{ $$ = mk_base(pc, $1, @1); }
+	| REG		{ $$ = mk_base(pc, $1, @1); }
+	| DOLLARVAR	{ $$ = mk_base(pc, $1, @1); }
+	| SYMREF	{ $$ = mk_base(pc, $1, @1); }
+	| IMM		{ $$ = mk_base(pc, $1, @1); }
+	| IMMSTR	{ $$ = mk_base(pc, $1, @1); }
+	| IDENT		{ $$ = mk(pc, EX_PARAM, @1); $$->name = $1; }
+	| DEREF '(' expr ')' { $$ = mk_deref(pc, $1, $3, @$); }
+	;
+
+ctype
+	: STRUCT IDENT stars {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		*$$ = (struct ctype){CT_STRUCT, $2, $3, @$};
+	}
+	| UNION IDENT stars {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		*$$ = (struct ctype){CT_UNION, $2, $3, @$};
+	}
+	| ENUM IDENT stars {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		*$$ = (struct ctype){CT_ENUM, $2, $3, @$};
+	}
+	| typename stars {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		*$$ = (struct ctype){CT_NAMED, $1, $2, @$};
+	}
+	;
+
+typename
+	: IDENT
+	| typename IDENT	{ $$ = arena_printf(pc->arena, "%s %s", $1, $2); }
+	;
+
+stars
+	: %empty	{ $$ = 0; }
+	| stars '*'	{ $$ = $1 + 1; }
+	;
+
+filter
+	: FILTER fexpr	{ $$ = $2; }
+	;
+
+fexpr
+	: fexpr OROR fexpr {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		$$->kind = FX_OR; $$->loc = @$; $$->left = $1; $$->right = $3;
+	}
+	| fexpr ANDAND fexpr {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		$$->kind = FX_AND; $$->loc = @$; $$->left = $1; $$->right = $3;
+	}
+	| '!' fexpr {
+		$$ = arena_alloc(pc->arena, sizeof(*$$));
+		$$->kind = FX_NOT; $$->loc = @$; $$->left = $2;
+	}
+	| '(' fexpr ')'		{ $$ = $2; }
+	| IDENT cmpop fvalue	{ $$ = mk_cmp(pc, $1, @1, $2, $3, @$); }
+	;
+
+cmpop
+	: EQ	{ $$ = OP_EQ; }
+	| NE	{ $$ = OP_NE; }
+	| '<'	{ $$ = OP_LT; }
+	| LE	{ $$ = OP_LE; }
+	| '>'	{ $$ = OP_GT; }
+	| GE	{ $$ = OP_GE; }
+	| '&'	{ $$ = OP_BAND; }
+	| '~'	{ $$ = OP_GLOB; }
+	;
+
+fvalue
+	: NUMBER	{ $$ = mk_value(pc, FV_NUM, $1, @1); }
+	| STRING	{ $$ = mk_value(pc, FV_STR, $1, @1); }
+	| WORD		{ $$ = mk_value(pc, FV_WORD, $1, @1); }
+	| IDENT		{ $$ = mk_value(pc, FV_WORD, $1, @1); }
+	| IPV4		{ $$ = mk_value(pc, FV_IPV4, $1, @1); }
+	;
+
+%%
+
+static struct expr *mk_base(struct parse_ctx *pc, const char *text,
+			    struct loc loc)
+{
+	struct expr *e;
+	unsigned long long n;
+	switch (text[0]) {
+	case '%':
+		if (text[1] >= '0' && text[1] <= '9') {
+			e = mk(pc, EX_ARGNUM, loc);
+			e->num = strtoll(text + 1, NULL, 10);
+			if (strlen(text + 1) > 4)
+				e->num = 9999; /* the checker says it's too big */
+		} else {
+			e = mk(pc, EX_REG, loc);
+			e->name = arena_strdup(pc->arena, text + 1);
+		}
+		return e;
+	case '$':
+		if (!strcmp(text, "$retval"))
+			return mk(pc, EX_RETVAL, loc);
+		if (!strcmp(text, "$comm"))
+			return mk(pc, EX_COMM, loc);
+		if (!strcmp(text, "$stack"))
+			return mk(pc, EX_STACK, loc);
+		e = mk(pc, EX_STACKN, loc);
+		e->name = arena_strdup(pc->arena, text + 1);
+		if (!strncmp(text, "$stack", 6) && parse_number(text + 6, &n) &&
+		    n < 10000) {
+			e->num = (long long)n;
+		} else if (!strncmp(text, "$arg", 4) &&
+			   parse_number(text + 4, &n) && n < 10000) {
+			e->kind = EX_ARGN;
+			e->num = (long long)n;
+		} else {
+			e->num = -1; /* unknown variable: the checker says so */
+		}
+		return e;
+	case '@':
+		e = mk(pc, EX_SYM, loc);
+		e->name = arena_strdup(pc->arena, text + 1);
+		return e;
+	default: /* '\\' */
+		if (text[1] == '"') {
+			e = mk(pc, EX_IMMSTR, loc);
+			e->name = arena_strndup(pc->arena, text + 2,
+						strlen(text) - 3);
+		} else {
+			e = mk(pc, EX_IMM, loc);
+			e->name = arena_strdup(pc->arena, text + 1);
+		}
+		return e;
+	}
+}
+
+static struct expr *mk_deref(struct parse_ctx *pc, const char *text,
+			     struct expr *inner, struct loc loc)
+{
+	struct expr *e = mk(pc, EX_DEREF, loc);
+	const char *p = text + 1;
+	if (*p == 'u') {
+		e->user = true;
+		p++;
+	}
+	unsigned long long n;
+	if (!parse_number(p, &n) || n > 0x7fffffffffffffffULL) {
+		diag(pc->diags, pc->src, (struct loc){loc.start, loc.start + (unsigned)strlen(text)},
+		     SEV_ERROR, "bad dereference offset '%s'", text);
+		n = 0;
+	}
+	e->num = text[0] == '-' ? -(long long)n : (long long)n;
+	e->name = arena_strdup(pc->arena, text);
+	e->base = inner;
+	return e;
+}
+
+static struct expr *mk_cast(struct parse_ctx *pc, struct ctype *t,
+			    struct expr *inner, struct loc loc)
+{
+	struct expr *e = mk(pc, EX_CAST, loc);
+	e->type = t;
+	e->base = inner;
+	return e;
+}
+
+static void add_arg(struct parse_ctx *pc, struct probe *p, struct arg *a)
+{
+	/* Arguments are few; grow the array in the arena by doubling. */
+	size_t n = p->nargs;
+	if ((n & (n - 1)) == 0) {
+		struct arg *v = arena_alloc(pc->arena, (n ? 2 * n : 1) * sizeof(*v));
+		if (n)
+			memcpy(v, p->args, n * sizeof(*v));
+		p->args = v;
+	}
+	p->args[p->nargs++] = *a;
+}
+
+static long long index_value(struct parse_ctx *pc, const char *text,
+			     struct loc loc)
+{
+	unsigned long long n;
+	if (!parse_number(text, &n) || n > 0xffffffffULL) {
+		diag(pc->diags, pc->src, loc, SEV_ERROR,
+		     "bad array index '%s'", text);
+		return 0;
+	}
+	return (long long)n;
+}
+
+static int set_layer(struct parse_ctx *pc, const char *text, struct loc loc)
+{
+	if (!strcmp(text, "l2") || !strcmp(text, "l3") || !strcmp(text, "l4"))
+		return text[1] - '0';
+	diag(pc->diags, pc->src, loc, SEV_ERROR,
+	     "unknown layer mark '%s': use l2, l3 or l4", text);
+	return 0;
+}
+
+static struct fvalue mk_value(struct parse_ctx *pc, enum fvalue_kind kind,
+			      const char *text, struct loc loc)
+{
+	struct fvalue v = {kind, NULL, 0, false, loc};
+	if (kind == FV_STR) {
+		v.text = arena_strndup(pc->arena, text + 1, strlen(text) - 2);
+	} else if (kind == FV_NUM) {
+		v.negative = text[0] == '-';
+		if (!parse_number(text + v.negative, &v.num)) {
+			diag(pc->diags, pc->src, loc, SEV_ERROR,
+			     "bad number '%s'", text);
+		}
+		v.text = arena_strdup(pc->arena, text);
+	} else {
+		v.text = arena_strdup(pc->arena, text);
+	}
+	return v;
+}
+
+static struct fexpr *mk_cmp(struct parse_ctx *pc, char *field,
+			    struct loc field_loc, enum cmp_op op,
+			    struct fvalue value, struct loc loc)
+{
+	struct fexpr *f = arena_alloc(pc->arena, sizeof(*f));
+	f->kind = FX_CMP;
+	f->loc = loc;
+	f->field = field;
+	f->field_loc = field_loc;
+	f->op = op;
+	f->value = value;
+	return f;
+}
+
+/* Token names as a person reads them. */
+static const char *token_name(yysymbol_kind_t sym)
+{
+	return yysymbol_name(sym);
+}
+
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
+				 struct parse_ctx *pc)
+{
+	(void)scanner;
+	yysymbol_kind_t tok = yypcontext_token(ctx);
+	struct loc loc = *yypcontext_location(ctx);
+	struct strbuf sb = {0};
+	pc->errors++;
+
+	switch (tok) {
+	case YYSYMBOL_BADCHAR: {
+		/* The token's text is at the location. */
+		unsigned char c = (unsigned char)pc->src->text[loc.start];
+		if (c >= 0x20 && c < 0x7f)
+			sb_printf(&sb, "stray '%c'", c);
+		else
+			sb_printf(&sb, "stray byte 0x%02x", c);
+		break;
+	}
+	case YYSYMBOL_BADSTRING:
+		sb_puts(&sb, "unterminated string");
+		break;
+	case YYSYMBOL_NEWLINE:
+	case YYSYMBOL_YYEOF:
+		sb_puts(&sb, "unexpected end of line");
+		break;
+	default:
+		sb_printf(&sb, "unexpected %s", token_name(tok));
+		break;
+	}
+	if (tok != YYSYMBOL_BADCHAR && tok != YYSYMBOL_BADSTRING) {
+		yysymbol_kind_t exp[6];
+		int n = yypcontext_expected_tokens(ctx, exp, 6);
+		if (n > 0 && n <= 5) {
+			sb_puts(&sb, ", expected ");
+			for (int i = 0; i < n; i++) {
+				if (i)
+					sb_puts(&sb, i == n - 1 ? " or " : ", ");
+				sb_puts(&sb, token_name(exp[i]));
+			}
+		}
+	}
+	if (tok == YYSYMBOL_NEWLINE && loc.start > 0)
+		loc = (struct loc){loc.start, loc.start};
+	diag(pc->diags, pc->src, loc, SEV_ERROR, "%s", sb.s);
+	sb_free(&sb);
+	return 0;
+}
+
+/* yyerror is only called for memory exhaustion with parse.error custom. */
+static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *pc,
+		    const char *msg)
+{
+	(void)scanner;
+	diag(pc->diags, pc->src, *loc, SEV_ERROR, "%s", msg);
+}
