@@ -595,19 +595,22 @@ static bool is_memory_ref(const struct expr *e)
 	       e->kind == EX_COMM || e->kind == EX_IMMSTR;
 }
 
+/* The format letter of an argument: the surftrace prefix (S%0->...) or
+ * the coolKprobe one (%0S~...); at most one may be written. */
 static char fmt_of(struct checker *c, const struct arg *a)
 {
 	char fmt = a->fmt;
-	struct loc first = a->fmt_loc;
+	struct loc at = a->fmt_loc;
 	for (const struct expr *e = a->expr; e; e = e->base) {
 		if (!e->fmt)
 			continue;
 		if (fmt) {
-			ERR(c, e->fmt_loc, "format letter given twice");
-			NOTE(c, first, "first given here");
+			bool e_first = e->fmt_loc.start < at.start;
+			ERR(c, e_first ? at : e->fmt_loc, "format letter given twice");
+			NOTE(c, e_first ? e->fmt_loc : at, "first given here");
 		}
 		fmt = e->fmt;
-		first = e->fmt_loc;
+		at = e->fmt_loc;
 	}
 	return fmt;
 }
@@ -620,14 +623,22 @@ static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
 	char fmt = fmt_of(c, a);
 	bool text = e->kind == EX_COMM || e->kind == EX_IMMSTR;
 
+	/* %N:string means the text argument N points to (language.md §3);
+	 * a register holds no text, so this needs no types to decide. */
+	bool through = e->kind == EX_ARGNUM && a->ftype &&
+		       is_string_type(a->ftype);
+	if (through)
+		sb_puts(&sb, "+0(");
 	render_raw(&sb, arch, e);
+	if (through)
+		sb_putc(&sb, ')');
 	plan->value = text ? VAL_STR : VAL_NUM;
 	if (a->ftype) {
 		check_ftype(c, a);
 		if (fmt)
 			WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
 			     "':%s' overrides the format letter '%c'", a->ftype, fmt);
-		if (is_string_type(a->ftype) && !is_memory_ref(e))
+		if (is_string_type(a->ftype) && !is_memory_ref(e) && !through)
 			ERR(c, a->ftype_loc, "':%s' reads memory: write "
 			    "+0(%s):%s to read the text the value points to",
 			    a->ftype, sb.s, a->ftype);
@@ -664,6 +675,7 @@ static void check_args(struct checker *c, struct probe *p)
 		if (i == MAX_TRACE_ARGS)
 			ERR(c, a->loc, "more than %d arguments; the kernel's "
 			    "limit is %d", MAX_TRACE_ARGS, MAX_TRACE_ARGS);
+		unsigned errors = diags_errors(c->dg);
 		check_arg_name(c, p, i);
 		check_expr(c, p, a->expr);
 		const struct expr *typed = typed_node(a->expr);
@@ -676,7 +688,9 @@ static void check_args(struct checker *c, struct probe *p)
 		if (a->ftype)
 			check_ftype(c, a);
 		fmt_of(c, a);
-		if (!c->opt->check_only || !c->opt->no_types)
+		/* One error per argument: a bad view needs no second one. */
+		if (diags_errors(c->dg) == errors &&
+		    (!c->opt->check_only || !c->opt->no_types))
 			ERR(c, typed->loc, "'%s' needs kernel type information: "
 			    "pass --btf FILE or --vmlinux FILE", a->text);
 	}
@@ -890,6 +904,8 @@ static void check_events_once(struct checker *c, struct program *prog)
 				c->src = p->src;
 				ERR(c, p->target.loc, "event %s is enabled twice; "
 				    "join the filters with '||'", p->target.text);
+				c->src = q->src;
+				NOTE(c, q->target.loc, "first enabled here");
 				break;
 			}
 		}

@@ -253,7 +253,8 @@ static void print_json(FILE *f, const struct diagnostic *g)
 
 void diags_flush(struct diags *d, FILE *f)
 {
-	qsort(d->v, d->n, sizeof(*d->v), by_position);
+	if (d->n)
+		qsort(d->v, d->n, sizeof(*d->v), by_position);
 	for (size_t i = 0; i < d->n; i++) {
 		if (d->format == DIAG_JSON)
 			print_json(f, &d->v[i]);

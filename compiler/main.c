@@ -94,7 +94,8 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	int c;
 	cli->exprs = xmalloc((size_t)argc * sizeof(char *));
-	while ((c = getopt_long(argc, argv, "e:o:ShV", long_options, NULL)) != -1) {
+	opterr = 0; /* our own messages: getopt's name the binary's path */
+	while ((c = getopt_long(argc, argv, ":e:o:ShV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->exprs[cli->nexprs++] = optarg;
@@ -145,9 +146,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case 'V':
 			printf("surfc %s\n", SURFC_VERSION);
 			return 0;
+		case ':':
+			return usage_error("option '%s' needs an argument",
+					   argv[optind - 1]);
 		default:
-			fputs("Try 'surfc --help' for more information.\n", stderr);
-			return 2;
+			return usage_error("unrecognized option '%s'",
+					   argv[optind - 1]);
 		}
 	}
 	if (optind == argc && cli->nexprs == 0)

@@ -23,6 +23,7 @@ struct parse_ctx {
 	struct diags *diags;
 	unsigned offset;       /* byte offset of the scanner */
 	int depth;             /* parenthesis depth inside an argument */
+	int open_parens;       /* depth when the line ended */
 	bool word_start;       /* the last token was a separator */
 	bool was_word_start;   /* ... as seen by the current token */
 	bool eof_newline;      /* the end of the text was turned into NEWLINE */
@@ -529,6 +530,17 @@ static const char *token_name(yysymbol_kind_t sym)
 	return yysymbol_name(sym);
 }
 
+/* "name 'foo'" for tokens that carry text, "')'" for the others. */
+static void put_unexpected(struct strbuf *sb, const struct parse_ctx *pc,
+			   yysymbol_kind_t tok, struct loc loc)
+{
+	const char *name = token_name(tok);
+	sb_printf(sb, "unexpected %s", name);
+	if (name[0] != '\'' && loc.end > loc.start && loc.end - loc.start < 40)
+		sb_printf(sb, " '%.*s'", (int)(loc.end - loc.start),
+			  pc->src->text + loc.start);
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 				 struct parse_ctx *pc)
 {
@@ -554,9 +566,13 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	case YYSYMBOL_NEWLINE:
 	case YYSYMBOL_YYEOF:
 		sb_puts(&sb, "unexpected end of line");
+		if (pc->open_parens > 0) {
+			sb_puts(&sb, ": missing ')'");
+			tok = YYSYMBOL_BADCHAR; /* no list of expected tokens */
+		}
 		break;
 	default:
-		sb_printf(&sb, "unexpected %s", token_name(tok));
+		put_unexpected(&sb, pc, tok, loc);
 		break;
 	}
 	if (tok != YYSYMBOL_BADCHAR && tok != YYSYMBOL_BADSTRING) {

@@ -1,0 +1,85 @@
+#!/bin/sh
+# tests/run.sh: every test of surfc. Ends with one line "N passed, N failed".
+#
+#   SURFC=path   the compiler under test (default ./surfc)
+#   MUTATE=path  the mutation harness (tests/mutate.c), if built
+#   UPDATE=1     rewrite the golden .expect files from the current output
+#
+# A golden case is tests/golden/NAME.expect whose first line is
+# "# surfc ARGS"; the case runs `surfc ARGS [NAME.surf]` in tests/golden
+# and compares stdout+stderr and the exit status with the rest of the file.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+SURFC=${SURFC:-surfc}
+case $SURFC in /*) ;; *) SURFC=$top/$SURFC ;; esac
+MUTATE=${MUTATE:-}
+case $MUTATE in ""|/*) ;; *) MUTATE=$top/$MUTATE ;; esac
+out=$top/tests/out
+rm -rf "$out" && mkdir -p "$out"
+passed=0 failed=0 skipped=0
+
+pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
+fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
+
+# Runs one golden case; $1 = path of the .expect file.
+golden() {
+	name=$(basename "$1" .expect)
+	args=$(sed -n '1s/^# surfc //p' "$1")
+	file=
+	[ -f "$top/tests/golden/$name.surf" ] && file=$name.surf
+	(
+		cd "$top/tests/golden" &&
+		eval "\"\$SURFC\" $args $file" >"$out/$name.out" 2>&1
+		echo "[exit $?]" >>"$out/$name.out"
+	)
+	if [ "${UPDATE:-}" = 1 ]; then
+		{ sed -n 1p "$1"; cat "$out/$name.out"; } >"$1.new" && mv "$1.new" "$1"
+	fi
+	sed 1d "$1" >"$out/$name.want"
+	if cmp -s "$out/$name.want" "$out/$name.out"; then
+		pass "golden/$name"
+	else
+		fail "golden/$name"
+		diff -u "$out/$name.want" "$out/$name.out" | head -40
+	fi
+}
+
+for t in "$top"/tests/golden/*.expect; do
+	golden "$t"
+done
+
+# Every sample parses and passes the type-free checks.
+for s in "$top"/samples/*.surf; do
+	if "$SURFC" --check --no-types "$s" >"$out/sample.out" 2>&1; then
+		pass "samples/$(basename "$s")"
+	else
+		fail "samples/$(basename "$s")"
+		cat "$out/sample.out"
+	fi
+done
+
+# A mutation run over the samples: no input may crash or hang the parser.
+if [ -n "$MUTATE" ]; then
+	if "$MUTATE" 4000 "$top"/samples/*.surf "$top"/tests/golden/*.surf \
+		>"$out/mutate.out" 2>&1; then
+		pass "mutate ($(tail -n 1 "$out/mutate.out"))"
+	else
+		fail "mutate"
+		tail -n 20 "$out/mutate.out"
+	fi
+else
+	skipped=$((skipped + 1))
+	echo "skip mutate (MUTATE not set)"
+fi
+
+for t in "$top"/tests/sh/*.sh; do
+	[ -f "$t" ] || continue
+	. "$t"
+done
+
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
