@@ -76,11 +76,13 @@ $(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
 
 fuzz: $(FUZZ)
 
-check: $(SURFC) $(FUZZ)
+check: deps
+	$(MAKE) $(SURFC) $(FUZZ)
 	SURFC=$(SURFC) MUTATE=$(FUZZ) sh tests/run.sh
 
-demo: deps $(SURFC)
-	@sh tests/demo.sh ./$(SURFC)
+demo: deps
+	$(MAKE) $(SURFC)
+	@sh tests/demo.sh $(SURFC)
 
 deps:
 	@sh tests/deps.sh $(BUILD_DEPS) $(TEST_DEPS)
