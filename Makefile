@@ -17,10 +17,10 @@ MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-PKGS := libelf
+PKGS := libelf libdw libbpf
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lelf)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lbpf -ldw -lelf)
 
 ifeq ($(SANITIZE),1)
 BUILD := build/asan
@@ -39,7 +39,8 @@ TEST_DEPS := dash busybox-static posh mksh yash shellcheck
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
-	compiler/ast.c compiler/check.c compiler/usym.c \
+	compiler/ast.c compiler/check.c compiler/usym.c compiler/types.c \
+	compiler/btfsrc.c compiler/dwarfsrc.c compiler/typecheck.c \
 	codegen/fetcharg.c codegen/show.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 	$(BUILD)/grammar/lexer.o

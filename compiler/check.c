@@ -23,6 +23,7 @@ struct checker {
 	struct arena *arena;
 	struct probe *p;
 	const struct source *src;
+	bool skip_typed; /* the probe's target was already reported */
 };
 
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
@@ -655,14 +656,37 @@ static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
 		sb_printf(&sb, ":%c%u", fmt == 'S' ? 's' : fmt == 'U' ? 'u' : 'x',
 			  arch->long_bits);
 	}
-	if (sb.len > MAX_ARGSTR_LEN)
-		ERR(c, a->loc, "fetch argument '%s' is %zu characters; the "
-		    "kernel's limit is %d", sb.s, sb.len, MAX_ARGSTR_LEN);
 	plan->fetcharg = arena_strdup(c->arena, sb.s);
 	sb_free(&sb);
 }
 
-static void check_args(struct checker *c, struct probe *p)
+/* The kernel's limits on one fetcharg: its length and its nesting. */
+static void check_limits(struct checker *c, const struct arg *a,
+			 const char *fetcharg)
+{
+	size_t len = strlen(fetcharg), depth = 0;
+	for (const char *s = fetcharg; *s; s++)
+		depth += *s == '(';
+	if (len > MAX_ARGSTR_LEN)
+		ERR(c, a->loc, "fetch argument '%s' is %zu characters; the "
+		    "kernel's limit is %d", fetcharg, len, MAX_ARGSTR_LEN);
+	else if (depth > MAX_DEREF_DEPTH && typed_node(a->expr))
+		ERR(c, a->loc, "'%s' needs %zu nested dereferences; the kernel "
+		    "allows %d", a->text, depth, MAX_DEREF_DEPTH);
+}
+
+/* Does the expression use the probed function's prototype? */
+static bool uses_proto(const struct expr *e)
+{
+	for (; e; e = e->base)
+		if (e->kind == EX_ARGNUM || e->kind == EX_RETVAL ||
+		    e->kind == EX_ARGN)
+			return true;
+	return false;
+}
+
+static void check_args(struct checker *c, struct probe *p,
+		       const struct func_info *fn)
 {
 	p->plans = arena_alloc(c->arena, (p->nargs + 1) * sizeof(*p->plans));
 	if (p->kind == PROBE_EVENT && p->nargs) {
@@ -679,8 +703,25 @@ static void check_args(struct checker *c, struct probe *p)
 		check_arg_name(c, p, i);
 		check_expr(c, p, a->expr);
 		const struct expr *typed = typed_node(a->expr);
-		if (!typed) {
+		if (!typed && !(fn && uses_proto(a->expr))) {
 			plan_raw(c, a, &p->plans[i]);
+			if (diags_errors(c->dg) == errors)
+				check_limits(c, a, p->plans[i].fetcharg);
+			continue;
+		}
+		if (c->opt->types) {
+			char fmt = fmt_of(c, a);
+			if (a->ftype)
+				check_ftype(c, a);
+			if (fmt && a->ftype)
+				WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
+				     "':%s' overrides the format letter '%c'",
+				     a->ftype, fmt);
+			if (diags_errors(c->dg) == errors && !c->skip_typed &&
+			    typecheck_arg(c->opt, c->dg, p, fn, a, fmt, &p->plans[i]))
+				check_limits(c, a, p->plans[i].fetcharg);
+			else
+				p->plans[i].unresolved = true;
 			continue;
 		}
 		p->plans[i].unresolved = true;
@@ -920,8 +961,14 @@ static void check_probe(struct checker *c, struct probe *p)
 	if (!p->kind_char)
 		return;
 	check_probe_name(c, p);
+	unsigned errors = diags_errors(c->dg);
 	check_target(c, p);
-	check_args(c, p);
+	const struct func_info *fn = NULL;
+	if (diags_errors(c->dg) == errors)
+		fn = typecheck_function(c->opt, c->dg, p);
+	/* An unknown function was reported: its arguments can't be typed. */
+	c->skip_typed = diags_errors(c->dg) != errors;
+	check_args(c, p, fn);
 	if (p->filter)
 		check_fexpr(c, p, p->filter);
 }
@@ -929,7 +976,7 @@ static void check_probe(struct checker *c, struct probe *p)
 void check_program(struct program *prog, const struct options *opt,
 		   struct diags *dg)
 {
-	struct checker c = {opt, dg, prog->arena, NULL, NULL};
+	struct checker c = {opt, dg, prog->arena, NULL, NULL, false};
 	for (size_t i = 0; i < prog->nprobes; i++)
 		check_probe(&c, prog->probes[i]);
 	name_events(&c, prog);

@@ -209,6 +209,33 @@ static FILE *open_output(const char *path, struct diags *dg)
 	return f;
 }
 
+/* The type source: what the flags name, else the running kernel's. A
+ * named source that cannot be read is an error; a missing default only
+ * leaves the probes without types. */
+static bool open_types(const struct cli *cli, struct options *opt,
+		       struct diags *dg)
+{
+	char *err = NULL;
+	const char *path = cli->btf ? cli->btf : cli->vmlinux;
+	if (cli->no_types || (opt->check_only && !path && cli->no_types))
+		return true;
+	if (cli->btf)
+		opt->types = typesrc_open_btf(cli->btf, &err);
+	else if (cli->vmlinux)
+		opt->types = typesrc_open_dwarf(cli->vmlinux, &err);
+	else
+		opt->types = typesrc_open_default(&err);
+	if (!opt->types && path) {
+		diag_plain(dg, path, SEV_ERROR, "cannot read kernel types: %s", err);
+		free(err);
+		return false;
+	}
+	free(err);
+	if (opt->types && !opt->types->arch)
+		opt->types->arch = opt->arch;
+	return true;
+}
+
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg)
 {
@@ -222,6 +249,9 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 		diag_plain(dg, "surfc", SEV_ERROR, "unknown architecture '%s'; "
 			   "surfc knows %s", cli->arch, arch_names());
 		return 2;
+	}
+	if (!open_types(cli, &opt, dg)) {
+		return 1;
 	}
 	struct program *prog = program_new();
 	for (size_t i = 0; i < nsrcs; i++)
@@ -245,6 +275,7 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 		}
 	}
 	program_free(prog);
+	typesrc_close(opt.types);
 	if (diags_errors(dg))
 		status = 1;
 	return status;

@@ -120,6 +120,101 @@ const char *arch_names(void);
 bool usym_resolve(const char *path, const char *symbol,
 		  unsigned long long *offset, char **err);
 
+/* How a C type is named in a cast: struct X, union X, enum X, or a name. */
+enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
+
+/* types.c: the one type model of the checker. Backends (BTF, DWARF) fill
+ * it lazily: a struct's members are read the first time they are asked
+ * for. Typedefs and qualifiers are looked through when types are built. */
+
+enum type_kind {
+	TY_VOID, TY_INT, TY_ENUM, TY_FLOAT, TY_PTR, TY_ARRAY,
+	TY_STRUCT, TY_UNION, TY_FUNC,
+};
+
+struct type;
+
+struct member {
+	const char *name; /* NULL for an anonymous struct/union member */
+	unsigned long long bit_offset;
+	unsigned bit_size; /* 0: not a bitfield */
+	struct type *type;
+};
+
+struct param {
+	const char *name;
+	struct type *type;
+};
+
+struct type {
+	enum type_kind kind;
+	const char *name;    /* tag or base type name; NULL when anonymous */
+	const char *alias;   /* the typedef it was reached through, if any */
+	unsigned long long size;
+	bool is_signed, is_char, is_bool;
+	struct type *target; /* PTR: pointee; ARRAY: element; FUNC: return */
+	unsigned long long nelems;
+	struct member *members;
+	size_t nmembers;
+	struct param *params;
+	size_t nparams;
+	bool variadic;
+	bool complete;       /* members loaded (or nothing to load) */
+	bool declared_only;  /* a forward declaration */
+	unsigned long long ref; /* the backend's id for it */
+};
+
+/* A kernel's identity, recorded into the generated script. */
+struct kernel_id {
+	char *release;  /* "6.1.0-56-cloud-amd64" */
+	char *version;  /* the linux_banner line */
+	char *build_id; /* hex */
+};
+
+/* Where DWARF says a parameter is at the probed address. */
+struct param_loc {
+	bool known;
+	char *fetcharg; /* "%di", "+16(%sp)", ...: the parameter's value */
+};
+
+struct func_info {
+	const char *name;   /* the symbol to probe (a clone's full name) */
+	struct type *proto; /* TY_FUNC */
+	bool is_clone;      /* only foo.isra.0 & co. exist */
+	struct param_loc *locs; /* per parameter, or NULL (BTF) */
+};
+
+struct typesrc;
+
+struct typesrc_ops {
+	const char *kind; /* "BTF", "DWARF" */
+	void (*complete)(struct typesrc *, struct type *);
+	const struct func_info *(*function)(struct typesrc *, const char *name);
+	struct type *(*named)(struct typesrc *, enum ctype_kind, const char *);
+	/* Every function name, for "did you mean". */
+	const char *const *(*function_names)(struct typesrc *, size_t *n);
+	void (*close)(struct typesrc *);
+};
+
+struct typesrc {
+	const struct typesrc_ops *ops;
+	struct arena *arena;
+	struct kernel_id id;
+	const struct arch *arch; /* from the ELF, when it says */
+	char *path;
+};
+
+struct typesrc *typesrc_open_btf(const char *path, char **err);
+struct typesrc *typesrc_open_dwarf(const char *path, char **err);
+/* The running kernel's BTF, then the debuginfo paths perf searches. */
+struct typesrc *typesrc_open_default(char **err);
+void typesrc_close(struct typesrc *);
+struct type *type_new(struct typesrc *, enum type_kind);
+void type_complete(struct typesrc *, struct type *);
+/* "struct task_struct *", "unsigned int", "char[16]" */
+char *type_name(struct arena *, const struct type *);
+const char *typesrc_closest_function(struct typesrc *, const char *name);
+
 /* ast.c: the syntax tree. Every node lives in the program's arena. */
 
 enum probe_kind { PROBE_ENTRY, PROBE_RETURN, PROBE_EVENT };
@@ -159,8 +254,6 @@ enum expr_kind {
 	EX_CAST,    /* (type)expr, !(type)expr, expr~(type) */
 	EX_PKTVIEW, /* @(struct hdr *)lN expr, expr~$(struct hdr)lN */
 };
-
-enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
 
 struct ctype {
 	enum ctype_kind kind;
@@ -259,6 +352,7 @@ void parse_source(const struct source *, struct program *, struct diags *);
 
 struct options {
 	const struct arch *arch;
+	struct typesrc *types; /* NULL: no type information */
 	bool no_types;   /* --no-types */
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
@@ -274,6 +368,13 @@ struct argplan {
 };
 
 void check_program(struct program *, const struct options *, struct diags *);
+
+/* typecheck.c: structured expressions against kernel types. */
+const struct func_info *typecheck_function(const struct options *,
+					   struct diags *, const struct probe *);
+bool typecheck_arg(const struct options *, struct diags *,
+		   const struct probe *, const struct func_info *,
+		   const struct arg *, char fmt, struct argplan *);
 
 /* codegen/: fetch plans to tracefs text. */
 

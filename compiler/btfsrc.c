@@ -1,0 +1,308 @@
+/* btfsrc.c: the BTF backend, read with libbpf (btf__parse takes a raw
+ * blob such as /sys/kernel/btf/vmlinux, or an ELF file's .BTF section).
+ * Types are converted on first use and cached by BTF id. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "surfc.h"
+
+struct btfsrc {
+	struct typesrc ts;
+	struct btf *btf;
+	struct type **cache; /* by BTF id */
+	__u32 ntypes;
+	const char **funcs;  /* every FUNC name, built on demand */
+	size_t nfuncs;
+	struct lookup {      /* functions and named types asked for */
+		char *key;
+		const void *value;
+	} *lookups;
+	size_t nlookups;
+};
+
+static struct btfsrc *of(struct typesrc *ts)
+{
+	return (struct btfsrc *)ts;
+}
+
+static const char *name_of(struct btfsrc *b, const struct btf_type *t)
+{
+	const char *n = btf__name_by_offset(b->btf, t->name_off);
+	return n && *n ? n : NULL;
+}
+
+static struct type *convert(struct btfsrc *b, __u32 id);
+
+/* Looks through typedefs and qualifiers; remembers the first typedef
+ * name, which is how the kernel's sources spell the type. */
+static struct type *convert_resolved(struct btfsrc *b, __u32 id,
+				     const char **alias)
+{
+	for (int guard = 0; guard < 64; guard++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		if (!t || !(btf_is_mod(t) || btf_is_typedef(t) ||
+			    btf_is_type_tag(t)))
+			break;
+		if (btf_is_typedef(t) && !*alias)
+			*alias = name_of(b, t);
+		id = t->type;
+	}
+	return convert(b, id);
+}
+
+static struct type *convert_new(struct btfsrc *b, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(b->btf, id);
+	struct typesrc *ts = &b->ts;
+	struct type *ty;
+	if (!t || id == 0)
+		return type_new(ts, TY_VOID);
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT: {
+		__u32 enc = btf_int_encoding(t);
+		ty = type_new(ts, TY_INT);
+		ty->size = t->size;
+		ty->is_signed = enc & BTF_INT_SIGNED;
+		ty->is_bool = enc & BTF_INT_BOOL;
+		ty->name = name_of(b, t);
+		ty->is_char = ty->name && !strcmp(ty->name, "char");
+		return ty;
+	}
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		ty = type_new(ts, TY_ENUM);
+		ty->size = t->size;
+		ty->is_signed = btf_kflag(t);
+		ty->name = name_of(b, t);
+		return ty;
+	case BTF_KIND_FLOAT:
+		ty = type_new(ts, TY_FLOAT);
+		ty->size = t->size;
+		ty->name = name_of(b, t);
+		return ty;
+	case BTF_KIND_PTR:
+		ty = type_new(ts, TY_PTR);
+		ty->size = ts->arch ? ts->arch->long_bits / 8 : 8;
+		return ty; /* the target is filled by convert() */
+	case BTF_KIND_ARRAY:
+		ty = type_new(ts, TY_ARRAY);
+		ty->nelems = btf_array(t)->nelems;
+		return ty;
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_FWD:
+		ty = type_new(ts, btf_is_union(t) ||
+				 (btf_is_fwd(t) && btf_kflag(t)) ? TY_UNION : TY_STRUCT);
+		ty->name = name_of(b, t);
+		ty->size = btf_is_fwd(t) ? 0 : t->size;
+		ty->declared_only = btf_is_fwd(t);
+		ty->complete = btf_is_fwd(t);
+		ty->ref = id;
+		return ty;
+	case BTF_KIND_FUNC_PROTO:
+		return type_new(ts, TY_FUNC);
+	default:
+		return type_new(ts, TY_VOID);
+	}
+}
+
+static struct type *convert(struct btfsrc *b, __u32 id)
+{
+	if (id >= b->ntypes)
+		return type_new(&b->ts, TY_VOID);
+	if (b->cache[id])
+		return b->cache[id];
+	const struct btf_type *t = btf__type_by_id(b->btf, id);
+	if (t && (btf_is_mod(t) || btf_is_typedef(t) || btf_is_type_tag(t))) {
+		const char *alias = NULL;
+		struct type *base = convert_resolved(b, id, &alias);
+		if (!alias || base->alias)
+			return b->cache[id] = base;
+		/* A copy that remembers the typedef name, for messages. */
+		struct type *copy = arena_alloc(b->ts.arena, sizeof(*copy));
+		*copy = *base;
+		copy->alias = alias;
+		if (!copy->complete) /* share the members once loaded */
+			copy->ref = base->ref;
+		return b->cache[id] = copy;
+	}
+	struct type *ty = convert_new(b, id);
+	b->cache[id] = ty; /* before the recursion: types refer to themselves */
+	if (ty->kind == TY_PTR) {
+		ty->target = convert(b, t->type);
+	} else if (ty->kind == TY_ARRAY) {
+		ty->target = convert(b, btf_array(t)->type);
+		ty->size = ty->nelems * ty->target->size;
+	} else if (ty->kind == TY_FUNC) {
+		ty->target = convert(b, t->type);
+		const struct btf_param *p = btf_params(t);
+		__u16 n = btf_vlen(t);
+		ty->params = arena_alloc(b->ts.arena, (n + 1u) * sizeof(*ty->params));
+		for (__u16 i = 0; i < n; i++) {
+			if (p[i].type == 0 && i == n - 1) {
+				ty->variadic = true;
+				break;
+			}
+			ty->params[ty->nparams].name =
+				btf__name_by_offset(b->btf, p[i].name_off);
+			ty->params[ty->nparams++].type = convert(b, p[i].type);
+		}
+	}
+	return ty;
+}
+
+static void complete(struct typesrc *ts, struct type *ty)
+{
+	struct btfsrc *b = of(ts);
+	const struct btf_type *t = btf__type_by_id(b->btf, (__u32)ty->ref);
+	if (!t || !btf_is_composite(t))
+		return;
+	__u16 n = btf_vlen(t);
+	const struct btf_member *m = btf_members(t);
+	ty->members = arena_alloc(ts->arena, (n + 1u) * sizeof(*ty->members));
+	ty->nmembers = n;
+	for (__u16 i = 0; i < n; i++) {
+		struct member *mm = &ty->members[i];
+		mm->name = btf__name_by_offset(b->btf, m[i].name_off);
+		if (mm->name && !*mm->name)
+			mm->name = NULL;
+		mm->bit_offset = btf_member_bit_offset(t, i);
+		mm->bit_size = btf_member_bitfield_size(t, i);
+		mm->type = convert(b, m[i].type);
+	}
+}
+
+static const void *lookup_get(struct btfsrc *b, const char *key, bool *found)
+{
+	for (size_t i = 0; i < b->nlookups; i++) {
+		if (!strcmp(b->lookups[i].key, key)) {
+			*found = true;
+			return b->lookups[i].value;
+		}
+	}
+	*found = false;
+	return NULL;
+}
+
+static const void *lookup_put(struct btfsrc *b, const char *key,
+			      const void *value)
+{
+	b->lookups = xrealloc(b->lookups, (b->nlookups + 1) * sizeof(*b->lookups));
+	b->lookups[b->nlookups].key = xstrdup(key);
+	b->lookups[b->nlookups++].value = value;
+	return value;
+}
+
+static const struct func_info *function(struct typesrc *ts, const char *name)
+{
+	struct btfsrc *b = of(ts);
+	bool found;
+	char key[300];
+	snprintf(key, sizeof(key), "f:%s", name);
+	const void *v = lookup_get(b, key, &found);
+	if (found)
+		return v;
+	__s32 id = btf__find_by_name_kind(b->btf, name, BTF_KIND_FUNC);
+	if (id <= 0)
+		return lookup_put(b, key, NULL);
+	const struct btf_type *t = btf__type_by_id(b->btf, (__u32)id);
+	struct func_info *f = arena_alloc(ts->arena, sizeof(*f));
+	f->name = arena_strdup(ts->arena, name);
+	f->proto = convert(b, t->type);
+	return lookup_put(b, key, f);
+}
+
+static struct type *named(struct typesrc *ts, enum ctype_kind kind,
+			  const char *name)
+{
+	struct btfsrc *b = of(ts);
+	bool found;
+	char key[300];
+	snprintf(key, sizeof(key), "%d:%s", (int)kind, name);
+	const void *v = lookup_get(b, key, &found);
+	if (found)
+		return (struct type *)v;
+	__s32 id = -1;
+	switch (kind) {
+	case CT_STRUCT:
+		id = btf__find_by_name_kind(b->btf, name, BTF_KIND_STRUCT);
+		break;
+	case CT_UNION:
+		id = btf__find_by_name_kind(b->btf, name, BTF_KIND_UNION);
+		break;
+	case CT_ENUM:
+		id = btf__find_by_name_kind(b->btf, name, BTF_KIND_ENUM);
+		if (id < 0)
+			id = btf__find_by_name_kind(b->btf, name, BTF_KIND_ENUM64);
+		break;
+	case CT_NAMED:
+		id = btf__find_by_name_kind(b->btf, name, BTF_KIND_TYPEDEF);
+		if (id < 0)
+			id = btf__find_by_name_kind(b->btf, name, BTF_KIND_INT);
+		if (id < 0 && !strcmp(name, "void"))
+			id = 0;
+		break;
+	}
+	return (struct type *)lookup_put(b, key, id < 0 ? NULL
+					 : convert(b, (__u32)id));
+}
+
+static const char *const *function_names(struct typesrc *ts, size_t *n)
+{
+	struct btfsrc *b = of(ts);
+	if (!b->funcs) {
+		b->funcs = xmalloc(b->ntypes * sizeof(*b->funcs));
+		for (__u32 id = 1; id < b->ntypes; id++) {
+			const struct btf_type *t = btf__type_by_id(b->btf, id);
+			if (btf_is_func(t))
+				b->funcs[b->nfuncs++] = name_of(b, t);
+		}
+	}
+	*n = b->nfuncs;
+	return b->funcs;
+}
+
+static void close_btf(struct typesrc *ts)
+{
+	struct btfsrc *b = of(ts);
+	btf__free(b->btf);
+	free(b->cache);
+	free(b->funcs);
+	for (size_t i = 0; i < b->nlookups; i++)
+		free(b->lookups[i].key);
+	free(b->lookups);
+	free(ts->path);
+	arena_free(ts->arena);
+	free(b);
+}
+
+static const struct typesrc_ops btf_ops = {
+	"BTF", complete, function, named, function_names, close_btf,
+};
+
+struct typesrc *typesrc_open_btf(const char *path, char **err)
+{
+	libbpf_set_print(NULL);
+	struct btf *btf = btf__parse(path, NULL);
+	if (!btf) {
+		int e = errno;
+		*err = xstrdup(e == ENOENT ? "no such file"
+			       : e == ENODATA ? "no BTF in it"
+			       : "not BTF, nor an ELF file with a .BTF section");
+		return NULL;
+	}
+	struct btfsrc *b = xmalloc(sizeof(*b));
+	memset(b, 0, sizeof(*b));
+	b->ts.ops = &btf_ops;
+	b->ts.arena = arena_new();
+	b->ts.path = xstrdup(path);
+	b->btf = btf;
+	b->ntypes = btf__type_cnt(btf);
+	b->cache = xmalloc(b->ntypes * sizeof(*b->cache));
+	memset(b->cache, 0, b->ntypes * sizeof(*b->cache));
+	return &b->ts;
+}

@@ -1,0 +1,803 @@
+/* typecheck.c: structured expressions against kernel types
+ * (language.md §3, §4), and their fetch plans.
+ *
+ * An expression is evaluated to a "place": either a value the fetcharg F
+ * yields (a register, $retval, or memory already read), or an object in
+ * memory at byte offset OFF from the address F yields. '->' turns a
+ * pointer value into a memory place; '.' and '[i]' move within memory;
+ * reading a pointer out of memory to follow it nests "+OFF(F)". At the
+ * end the place becomes one fetcharg with a type suffix. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "surfc.h"
+
+struct tc {
+	const struct options *opt;
+	struct typesrc *ts;
+	struct diags *dg;
+	const struct source *src;
+	struct arena *arena;
+	const struct probe *p;
+	const struct func_info *fn;
+};
+
+#define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
+#define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)
+#define NOTE(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_NOTE, __VA_ARGS__)
+
+struct place {
+	bool memory;       /* an object at OFF(F); else the value F */
+	char *f;           /* a fetcharg */
+	long long off;
+	struct type *type; /* NULL: no type known (raw registers...) */
+	unsigned bit_size; /* a bitfield: its width, and its offset in bits */
+	unsigned long long bit_off;
+	long long bias;    /* a pointer value into packet data: bytes to add */
+	const char *hdr;   /* ... and the header it points at */
+};
+
+/* Offsets in the shorter of decimal and hex (language.md §3). */
+static char *deref(struct tc *c, long long off, const char *f)
+{
+	unsigned long long mag = off < 0 ? -(unsigned long long)off
+					 : (unsigned long long)off;
+	char dec[32], hex[32];
+	snprintf(dec, sizeof(dec), "%llu", mag);
+	snprintf(hex, sizeof(hex), "0x%llx", mag);
+	return arena_printf(c->arena, "%c%s(%s)", off < 0 ? '-' : '+',
+			    strlen(hex) < strlen(dec) ? hex : dec, f);
+}
+
+/* Reads a memory place: the result is a value. */
+static void load(struct tc *c, struct place *pl)
+{
+	if (!pl->memory)
+		return;
+	pl->f = deref(c, pl->off, pl->f);
+	pl->memory = false;
+	pl->off = 0;
+	pl->bias = 0;
+	pl->hdr = NULL;
+}
+
+static struct type *ptr_to(struct tc *c, struct type *t)
+{
+	struct type *p = type_new(c->ts, TY_PTR);
+	p->target = t;
+	p->size = c->opt->arch->long_bits / 8;
+	return p;
+}
+
+static struct type *int_type(struct tc *c, unsigned size, bool is_signed)
+{
+	struct type *t = type_new(c->ts, TY_INT);
+	t->size = size;
+	t->is_signed = is_signed;
+	t->name = arena_printf(c->arena, "%c%u", is_signed ? 's' : 'u', size * 8);
+	return t;
+}
+
+static char *src_text(struct tc *c, struct loc l)
+{
+	return arena_strndup(c->arena, c->src->text + l.start, l.end - l.start);
+}
+
+static char *tname(struct tc *c, const struct type *t)
+{
+	return type_name(c->arena, t);
+}
+
+/* ---- bases ---- */
+
+static const char *param_fetch(struct tc *c, size_t i)
+{
+	const struct arch *a = c->opt->arch;
+	if (c->fn && c->fn->locs && c->fn->locs[i].known)
+		return c->fn->locs[i].fetcharg;
+	if (i < a->nargregs)
+		return arena_printf(c->arena, "%%%s", a->argregs[i]);
+	return arena_printf(c->arena, "$stack%zu", i - a->nargregs +
+			    (size_t)a->stack_base);
+}
+
+/* "pid_t kernel_clone(struct kernel_clone_args *args)" */
+static void proto_note(struct tc *c)
+{
+	const struct type *f = c->fn->proto;
+	struct strbuf sb = {0};
+	sb_printf(&sb, "%s %s(", tname(c, f->target), c->fn->name);
+	for (size_t i = 0; i < f->nparams; i++) {
+		char *t = tname(c, f->params[i].type);
+		size_t n = strlen(t);
+		sb_printf(&sb, "%s%s%s%s", i ? ", " : "", t,
+			  n && t[n - 1] == '*' ? "" : " ",
+			  f->params[i].name ? f->params[i].name : "");
+	}
+	sb_puts(&sb, f->nparams ? ")" : "void)");
+	NOTE(c, c->p->target.sym_loc, "%s", sb.s);
+	sb_free(&sb);
+}
+
+static bool need_function(struct tc *c, const struct expr *e)
+{
+	if (c->fn)
+		return true;
+	if (c->p->uprobe)
+		ERR(c, e->loc, "types of user-space programs are not supported "
+		    "yet: cast a register instead, e.g. (struct foo *)%%%s",
+		    c->opt->arch->argregs[0]);
+	else if (c->p->target.module)
+		ERR(c, e->loc, "the types of module %s are not in %s: pass "
+		    "--vmlinux %s.ko", c->p->target.module, c->ts->path,
+		    c->p->target.module);
+	else
+		ERR(c, e->loc, "no prototype for %s: cannot type '%s'",
+		    c->p->target.symbol ? c->p->target.symbol : "this target",
+		    src_text(c, e->loc));
+	return false;
+}
+
+static bool eval_param(struct tc *c, const struct expr *e, size_t i,
+		       struct place *pl)
+{
+	const struct type *proto = c->fn->proto;
+	if (i >= proto->nparams) {
+		if (e->kind == EX_PARAM)
+			return false;
+		ERR(c, e->loc, "%s has %zu parameter%s; %%%zu is past the last",
+		    c->fn->name, proto->nparams, proto->nparams == 1 ? "" : "s", i);
+		proto_note(c);
+		return false;
+	}
+	pl->memory = false;
+	pl->f = (char *)param_fetch(c, i);
+	pl->type = proto->params[i].type;
+	return true;
+}
+
+static bool eval_named_param(struct tc *c, const struct expr *e,
+			     struct place *pl)
+{
+	const struct type *proto = c->fn->proto;
+	for (size_t i = 0; i < proto->nparams; i++)
+		if (proto->params[i].name && !strcmp(proto->params[i].name, e->name))
+			return eval_param(c, e, i, pl);
+	const char **names = xmalloc((proto->nparams + 1) * sizeof(*names));
+	size_t n = 0;
+	for (size_t i = 0; i < proto->nparams; i++)
+		if (proto->params[i].name)
+			names[n++] = proto->params[i].name;
+	const char *near = closest_name(e->name, names, n);
+	free(names);
+	if (near)
+		ERR(c, e->loc, "%s has no parameter '%s'; did you mean '%s'?",
+		    c->fn->name, e->name, near);
+	else
+		ERR(c, e->loc, "%s has no parameter '%s'", c->fn->name, e->name);
+	proto_note(c);
+	return false;
+}
+
+/* Raw bases: what the kernel fetches, without a C type. */
+static void eval_raw_base(struct tc *c, const struct expr *e, struct place *pl)
+{
+	pl->memory = false;
+	pl->type = NULL;
+	switch (e->kind) {
+	case EX_REG:
+		pl->f = arena_printf(c->arena, "%%%s", e->name);
+		break;
+	case EX_COMM:
+		pl->f = "$comm";
+		pl->type = type_new(c->ts, TY_ARRAY);
+		pl->type->target = int_type(c, 1, true);
+		pl->type->target->is_char = true;
+		pl->type->nelems = 16;
+		break;
+	case EX_STACK:
+		pl->f = "$stack";
+		break;
+	case EX_STACKN:
+		pl->f = arena_printf(c->arena, "$stack%lld", e->num);
+		break;
+	case EX_SYM:
+		pl->f = arena_printf(c->arena, "@%s", e->name);
+		break;
+	case EX_IMM:
+		pl->f = arena_printf(c->arena, "\\%s", e->name);
+		break;
+	default:
+		pl->f = arena_printf(c->arena, "\\\"%s\"", e->name);
+		break;
+	}
+}
+
+/* ---- casts and packet views ---- */
+
+static struct type *resolve_ctype(struct tc *c, const struct ctype *ct,
+				  bool tilde)
+{
+	static const char *const kw[] = {"struct ", "union ", "enum ", ""};
+	struct type *t = c->ts->ops->named(c->ts, ct->kind, ct->name);
+	if (!t) {
+		ERR(c, ct->loc, "no type '%s%s' in the kernel's types", kw[ct->kind],
+		    ct->name);
+		return NULL;
+	}
+	/* coolKprobe's ~(struct task_struct) names what the value points to. */
+	unsigned ptrs = ct->ptr + (tilde && ct->ptr == 0 &&
+				   (t->kind == TY_STRUCT || t->kind == TY_UNION));
+	for (unsigned i = 0; i < ptrs; i++)
+		t = ptr_to(c, t);
+	return t;
+}
+
+static bool eval(struct tc *c, const struct expr *e, struct place *pl);
+
+static bool eval_cast(struct tc *c, const struct expr *e, struct place *pl)
+{
+	if (!eval(c, e->base, pl))
+		return false;
+	struct type *to = resolve_ctype(c, e->type, e->tilde);
+	if (!to)
+		return false;
+	if (pl->type && pl->bit_size == 0 && !e->force &&
+	    (pl->type->kind == TY_STRUCT || pl->type->kind == TY_UNION) &&
+	    !pl->memory) {
+		ERR(c, e->loc, "cannot cast a %s value; cast a pointer to it",
+		    tname(c, pl->type));
+		return false;
+	}
+	if (pl->memory && pl->type && (pl->type->kind == TY_STRUCT ||
+				       pl->type->kind == TY_UNION ||
+				       pl->type->kind == TY_ARRAY) &&
+	    to->kind == TY_PTR) {
+		/* (struct foo *)obj: the object's address, not its bytes. */
+		pl->type = to;
+		pl->bias = pl->off;
+		pl->memory = false;
+		pl->off = 0;
+		return true;
+	}
+	load(c, pl);
+	pl->type = to;
+	pl->bit_size = 0;
+	return true;
+}
+
+/* Bytes from where skb->data points (layer mark) to the header. */
+static long long header_distance(const char *hdr, int mark)
+{
+	int layer = !strcmp(hdr, "ethhdr") ? 2
+		    : !strcmp(hdr, "iphdr") || !strcmp(hdr, "ipv6hdr") ? 3 : 4;
+	long long d = 0;
+	if (mark <= 2 && layer >= 3)
+		d += 14; /* ethernet */
+	if (mark <= 3 && layer >= 4)
+		d += 20; /* IPv4 without options */
+	return d;
+}
+
+static const struct member *find_member(struct tc *c, struct type *t,
+					const char *name,
+					unsigned long long *bit_off);
+
+static bool eval_pktview(struct tc *c, const struct expr *e, struct place *pl)
+{
+	if (!eval(c, e->base, pl))
+		return false;
+	struct type *skb = c->ts->ops->named(c->ts, CT_STRUCT, "sk_buff");
+	if (!skb) {
+		ERR(c, e->loc, "no struct sk_buff in the kernel's types");
+		return false;
+	}
+	if (pl->type && !(pl->type->kind == TY_PTR &&
+			  pl->type->target->kind == TY_STRUCT &&
+			  pl->type->target->name &&
+			  !strcmp(pl->type->target->name, "sk_buff"))) {
+		ERR(c, e->base->loc, "a packet view reads a struct sk_buff *; "
+		    "'%s' is %s", src_text(c, e->base->loc), tname(c, pl->type));
+		return false;
+	}
+	unsigned long long bit_off;
+	const struct member *data = find_member(c, skb, "data", &bit_off);
+	struct type *hdr = c->ts->ops->named(c->ts, CT_STRUCT, e->type->name);
+	if (!data || !hdr) {
+		ERR(c, e->loc, "the kernel's types lack %s",
+		    data ? "that header struct" : "sk_buff.data");
+		return false;
+	}
+	load(c, pl);
+	pl->memory = true;
+	pl->off = (long long)(bit_off / 8);
+	load(c, pl); /* skb->data */
+	pl->type = ptr_to(c, hdr);
+	pl->bias = header_distance(e->type->name, e->layer ? e->layer : 3);
+	pl->hdr = e->type->name;
+	return true;
+}
+
+/* ---- members and indexes ---- */
+
+/* Finds a member, looking into anonymous structs and unions. */
+static const struct member *find_member(struct tc *c, struct type *t,
+					const char *name,
+					unsigned long long *bit_off)
+{
+	type_complete(c->ts, t);
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct member *m = &t->members[i];
+		if (m->name && !strcmp(m->name, name)) {
+			*bit_off = m->bit_offset;
+			return m;
+		}
+	}
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct member *m = &t->members[i];
+		if (m->name || (m->type->kind != TY_STRUCT &&
+				m->type->kind != TY_UNION))
+			continue;
+		const struct member *inner = find_member(c, m->type, name, bit_off);
+		if (inner) {
+			*bit_off += m->bit_offset;
+			return inner;
+		}
+	}
+	return NULL;
+}
+
+static void collect_names(struct tc *c, struct type *t, const char ***v,
+			  size_t *n, size_t *cap)
+{
+	type_complete(c->ts, t);
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct member *m = &t->members[i];
+		if (!m->name) {
+			if (m->type->kind == TY_STRUCT || m->type->kind == TY_UNION)
+				collect_names(c, m->type, v, n, cap);
+			continue;
+		}
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 32;
+			*v = xrealloc(*v, *cap * sizeof(**v));
+		}
+		(*v)[(*n)++] = m->name;
+	}
+}
+
+static void no_member(struct tc *c, const struct expr *e, struct type *t)
+{
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	collect_names(c, t, &names, &n, &cap);
+	const char *near = closest_name(e->name, names, n);
+	struct loc at = {e->loc.end - (unsigned)strlen(e->name), e->loc.end};
+	unsigned long long off;
+	/* struct sock's sk_family & co. are macros for __sk_common.skc_*. */
+	const struct member *common = !strncmp(e->name, "sk_", 3) && t->name &&
+		!strcmp(t->name, "sock") ? find_member(c, t, "__sk_common", &off)
+					 : NULL;
+	if (common && find_member(c, common->type, arena_printf(c->arena,
+				  "skc_%s", e->name + 3), &off))
+		near = arena_printf(c->arena, "__sk_common.skc_%s", e->name + 3);
+	if (near)
+		ERR(c, at, "%s has no member '%s'; did you mean '%s'?",
+		    tname(c, t), e->name, near);
+	else
+		ERR(c, at, "%s has no member '%s'", tname(c, t), e->name);
+	free(names);
+}
+
+static struct type *payload_type(struct tc *c, const char *name)
+{
+	static const char *const units[] = {"cdata", "sdata", "ldata", "qdata"};
+	for (unsigned i = 0; i < 4; i++) {
+		if (strcmp(name, units[i]))
+			continue;
+		struct type *a = type_new(c->ts, TY_ARRAY);
+		a->target = int_type(c, 1u << i, false);
+		a->nelems = 0; /* as long as the packet */
+		return a;
+	}
+	if (!strcmp(name, "Sdata")) {
+		struct type *a = type_new(c->ts, TY_ARRAY);
+		a->target = int_type(c, 1, true);
+		a->target->is_char = true;
+		return a;
+	}
+	return NULL;
+}
+
+/* The operator's location: '->' or '.' right before the member name. */
+static struct loc op_loc(const struct expr *e)
+{
+	unsigned end = e->loc.end - (unsigned)strlen(e->name);
+	return (struct loc){end - (e->arrow ? 2 : 1), end};
+}
+
+static bool eval_member(struct tc *c, const struct expr *e, struct place *pl)
+{
+	if (!eval(c, e->base, pl))
+		return false;
+	char *what = src_text(c, e->base->loc);
+	if (!pl->type) {
+		ERR(c, e->base->loc, "'%s' has no type: cast it, e.g. "
+		    "(struct foo *)%s", what, what);
+		return false;
+	}
+	struct type *t = pl->type;
+	if (e->arrow) {
+		if (t->kind == TY_STRUCT || t->kind == TY_UNION) {
+			ERR(c, op_loc(e), "'%s' is a %s, not a pointer: use '.'",
+			    what, tname(c, t));
+			return false;
+		}
+		if (t->kind != TY_PTR) {
+			ERR(c, op_loc(e), "'%s' is %s: '->' needs a pointer to a "
+			    "struct", what, tname(c, t));
+			return false;
+		}
+		long long bias = pl->memory ? 0 : pl->bias;
+		load(c, pl);
+		pl->memory = true;
+		pl->off = bias;
+		t = t->target;
+	} else if (t->kind == TY_PTR) {
+		ERR(c, op_loc(e), "'%s' is a pointer: use '->'", what);
+		return false;
+	} else if (!pl->memory && (t->kind == TY_STRUCT || t->kind == TY_UNION)) {
+		ERR(c, e->loc, "'%s' is a struct passed in a register; surfc "
+		    "reads members of structs in memory only", what);
+		return false;
+	}
+	if (t->kind != TY_STRUCT && t->kind != TY_UNION) {
+		ERR(c, op_loc(e), "'%s' is %s, which has no members", what,
+		    tname(c, e->arrow ? pl->type : t));
+		return false;
+	}
+	if (t->declared_only) {
+		ERR(c, e->loc, "%s is only declared in the kernel's types; its "
+		    "members are unknown", tname(c, t));
+		return false;
+	}
+	unsigned long long bit_off;
+	const struct member *m = find_member(c, t, e->name, &bit_off);
+	struct type *payload = !m && pl->hdr ? payload_type(c, e->name) : NULL;
+	if (payload) {
+		/* sdata[i] & co.: the payload after the header. */
+		pl->type = payload;
+		pl->off += (long long)t->size;
+		pl->bit_size = 0;
+		pl->hdr = NULL;
+		return true;
+	}
+	if (!m) {
+		no_member(c, e, t);
+		return false;
+	}
+	pl->hdr = NULL;
+	pl->type = m->type;
+	pl->bit_size = m->bit_size;
+	if (m->bit_size) {
+		pl->bit_off = bit_off;
+	} else {
+		pl->off += (long long)(bit_off / 8);
+	}
+	return true;
+}
+
+static bool eval_index(struct tc *c, const struct expr *e, struct place *pl)
+{
+	if (!eval(c, e->base, pl))
+		return false;
+	char *what = src_text(c, e->base->loc);
+	struct type *t = pl->type;
+	if (!t) {
+		ERR(c, e->base->loc, "'%s' has no type: cast it to index it", what);
+		return false;
+	}
+	if (t->kind == TY_ARRAY && pl->memory) {
+		if (t->nelems && (unsigned long long)e->num >= t->nelems) {
+			ERR(c, e->loc, "index %lld is past the end of '%s' (%s)",
+			    e->num, what, tname(c, t));
+			return false;
+		}
+		pl->type = t->target;
+		pl->off += e->num * (long long)t->target->size;
+		return true;
+	}
+	if (t->kind == TY_PTR) {
+		if (t->target->kind == TY_VOID || t->target->size == 0) {
+			ERR(c, e->loc, "'%s' points to %s, which has no size: cast "
+			    "it first", what, tname(c, t->target));
+			return false;
+		}
+		long long bias = pl->memory ? 0 : pl->bias;
+		load(c, pl);
+		pl->memory = true;
+		pl->type = t->target;
+		pl->off = bias + e->num * (long long)t->target->size;
+		return true;
+	}
+	ERR(c, e->loc, "'%s' is %s: only arrays and pointers take '[]'", what,
+	    tname(c, t));
+	return false;
+}
+
+static bool eval(struct tc *c, const struct expr *e, struct place *pl)
+{
+	switch (e->kind) {
+	case EX_ARGNUM:
+		return need_function(c, e) && eval_param(c, e, (size_t)e->num, pl);
+	case EX_ARGN:
+		if (!c->fn)
+			break;
+		if (!eval_param(c, e, (size_t)e->num - 1, pl))
+			return false;
+		pl->f = arena_printf(c->arena, "$arg%lld", e->num);
+		return true;
+	case EX_PARAM:
+		return need_function(c, e) && eval_named_param(c, e, pl);
+	case EX_RETVAL:
+		if (!need_function(c, e))
+			return false;
+		if (c->fn->proto->target->kind == TY_VOID) {
+			ERR(c, e->loc, "%s returns void", c->fn->name);
+			return false;
+		}
+		pl->memory = false;
+		pl->f = "$retval";
+		pl->type = c->fn->proto->target;
+		return true;
+	case EX_DEREF:
+		if (!eval(c, e->base, pl))
+			return false;
+		load(c, pl);
+		pl->memory = true;
+		pl->off = e->num;
+		pl->type = NULL;
+		pl->bit_size = 0;
+		load(c, pl);
+		return true;
+	case EX_CAST:
+		return eval_cast(c, e, pl);
+	case EX_PKTVIEW:
+		return eval_pktview(c, e, pl);
+	case EX_MEMBER:
+		return eval_member(c, e, pl);
+	case EX_INDEX:
+		return eval_index(c, e, pl);
+	default:
+		break;
+	}
+	eval_raw_base(c, e, pl);
+	return true;
+}
+
+/* ---- the final fetch ---- */
+
+/* atomic_t, refcount_t, kuid_t...: a struct around one scalar is read as
+ * that scalar. */
+static void unwrap(struct tc *c, struct place *pl)
+{
+	while (pl->memory && pl->type && pl->bit_size == 0 &&
+	       (pl->type->kind == TY_STRUCT || pl->type->kind == TY_UNION)) {
+		type_complete(c->ts, pl->type);
+		if (pl->type->nmembers != 1 || pl->type->members[0].bit_size ||
+		    pl->type->members[0].bit_offset)
+			return;
+		pl->type = pl->type->members[0].type;
+	}
+}
+
+static char letter(char fmt, bool is_signed)
+{
+	return fmt == 'S' ? 's' : fmt == 'U' ? 'u' : fmt == 'X' ? 'x'
+	       : is_signed ? 's' : 'u';
+}
+
+static bool is_text(const struct type *t)
+{
+	return t && t->kind == TY_INT && t->is_char && t->size == 1;
+}
+
+static bool is_byte(const struct type *t)
+{
+	return t && t->kind == TY_INT && t->size == 1 && !t->is_char &&
+	       !t->is_bool;
+}
+
+static char *bitfield_type(struct tc *c, struct place *pl)
+{
+	unsigned cbits = (unsigned)pl->type->size * 8;
+	if (cbits != 8 && cbits != 16 && cbits != 32 && cbits != 64)
+		cbits = 32;
+	unsigned long long unit = pl->bit_off / cbits;
+	unsigned bo = (unsigned)(pl->bit_off % cbits);
+	if (bo + pl->bit_size > cbits) { /* straddles: read 64 bits */
+		cbits = 64;
+		unit = pl->bit_off / 64;
+		bo = (unsigned)(pl->bit_off % 64);
+	}
+	pl->off += (long long)(unit * cbits / 8);
+	if (c->opt->arch->big_endian)
+		bo = cbits - bo - pl->bit_size;
+	return arena_printf(c->arena, "b%u@%u/%u", pl->bit_size, bo, cbits);
+}
+
+static void list_members(struct tc *c, const struct arg *a, struct type *t)
+{
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	collect_names(c, t, &names, &n, &cap);
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < n && i < 8; i++)
+		sb_printf(&sb, "%s%s", i ? ", " : "", names[i]);
+	if (n > 8)
+		sb_printf(&sb, ", ... (%zu members)", n);
+	ERR(c, a->expr->loc, "'%s' is %s: pick a member%s%s", a->text,
+	    tname(c, t), n ? ": " : "", n ? sb.s : "");
+	sb_free(&sb);
+	free(names);
+}
+
+/* The fetch type for a place when the user wrote none. */
+static char *default_type(struct tc *c, const struct arg *a, char fmt,
+			  struct place *pl, enum value_kind *vk)
+{
+	struct type *t = pl->type;
+	unsigned ptr_bits = c->opt->arch->long_bits;
+	*vk = VAL_NUM;
+	if (!t)
+		return fmt ? arena_printf(c->arena, "%c%u", letter(fmt, false),
+					  ptr_bits) : NULL;
+	if (pl->bit_size)
+		return bitfield_type(c, pl);
+	switch (t->kind) {
+	case TY_INT:
+		if (t->is_bool)
+			return fmt ? arena_printf(c->arena, "%c8", letter(fmt, false))
+				   : "u8";
+		/* fall through */
+	case TY_ENUM:
+		return arena_printf(c->arena, "%c%llu", letter(fmt, t->is_signed),
+				    t->size * 8);
+	case TY_PTR:
+		if (is_text(t->target)) {
+			load(c, pl);
+			pl->memory = true;
+			*vk = VAL_STR;
+			return "string";
+		}
+		if (is_byte(t->target))
+			NOTE(c, a->expr->loc, "'%s' points to unsigned bytes; if "
+			     "they hold text, add ':string'", a->text);
+		return arena_printf(c->arena, "%c%u", fmt ? letter(fmt, false) : 'x',
+				    ptr_bits);
+	case TY_ARRAY: {
+		struct type *el = t->target;
+		if (is_text(el)) {
+			*vk = VAL_STR;
+			return "string";
+		}
+		*vk = VAL_UNKNOWN;
+		if (el->kind != TY_INT && el->kind != TY_ENUM && el->kind != TY_PTR) {
+			ERR(c, a->expr->loc, "'%s' is %s: index it to pick an "
+			    "element", a->text, tname(c, t));
+			return NULL;
+		}
+		if (t->nelems == 0 && pl->memory) {
+			ERR(c, a->expr->loc, "'%s' is the data that follows, in "
+			    "%llu-byte units: index it, e.g. [0]", a->text, el->size);
+			return NULL;
+		}
+		if (t->nelems > 64) {
+			ERR(c, a->expr->loc, "'%s' is %s; the kernel fetches at "
+			    "most 64 elements: index it", a->text, tname(c, t));
+			return NULL;
+		}
+		if (is_byte(el))
+			NOTE(c, a->expr->loc, "'%s' is a byte array; if it holds "
+			     "text, add ':string'", a->text);
+		char l = el->kind == TY_PTR ? 'x' : is_byte(el) && !fmt ? 'x'
+			 : letter(fmt, el->is_signed);
+		return arena_printf(c->arena, "%c%llu[%llu]", l, el->size * 8,
+				    t->nelems);
+	}
+	case TY_STRUCT:
+	case TY_UNION:
+		list_members(c, a, t);
+		return NULL;
+	case TY_FLOAT:
+		ERR(c, a->expr->loc, "'%s' is %s: the kernel cannot print "
+		    "floating point; add ':x%llu' for its bits", a->text,
+		    tname(c, t), t->size * 8);
+		return NULL;
+	default:
+		ERR(c, a->expr->loc, "'%s' is %s: nothing to fetch", a->text,
+		    tname(c, t));
+		return NULL;
+	}
+}
+
+/* An explicit :TYPE. A string type reads the text the member holds:
+ * through a pointer, or in place for an array. */
+static char *explicit_type(struct tc *c, const struct arg *a,
+			   struct place *pl, enum value_kind *vk)
+{
+	const char *ft = a->ftype;
+	bool text = !strncmp(ft, "string", 6) || !strncmp(ft, "ustring", 7);
+	*vk = strchr(ft, '[') ? VAL_UNKNOWN : text || !strcmp(ft, "symstr")
+		? VAL_STR : VAL_NUM;
+	if (!text)
+		return (char *)ft;
+	struct type *t = pl->type;
+	if (t && t->kind == TY_ARRAY && pl->memory)
+		return (char *)ft;
+	if ((t && t->kind == TY_PTR) || !pl->memory) {
+		long long bias = pl->memory ? 0 : pl->bias;
+		load(c, pl);
+		pl->memory = true;
+		pl->off = bias;
+		return (char *)ft;
+	}
+	ERR(c, a->ftype_loc, "':%s' needs a pointer or an array; '%s' is %s",
+	    ft, a->text, t ? tname(c, t) : "a value");
+	return NULL;
+}
+
+bool typecheck_arg(const struct options *opt, struct diags *dg,
+		   const struct probe *p, const struct func_info *fn,
+		   const struct arg *a, char fmt, struct argplan *plan)
+{
+	struct tc c = {opt, opt->types, dg, p->src, opt->types->arena, p, fn};
+	struct place pl = {0};
+	if (!eval(&c, a->expr, &pl))
+		return false;
+	unwrap(&c, &pl);
+	enum value_kind vk;
+	char *ft = a->ftype ? explicit_type(&c, a, &pl, &vk)
+			    : default_type(&c, a, fmt, &pl, &vk);
+	if (!ft && (a->ftype || pl.type))
+		return false;
+	if (pl.memory)
+		pl.f = deref(&c, pl.off, pl.f);
+	plan->fetcharg = ft ? arena_printf(c.arena, "%s:%s", pl.f, ft) : pl.f;
+	plan->value = vk;
+	return true;
+}
+
+/* Looks the probed function up; NULL (and an error) when it is unknown. */
+const struct func_info *typecheck_function(const struct options *opt,
+					   struct diags *dg,
+					   const struct probe *p)
+{
+	const struct target *t = &p->target;
+	if (!opt->types || p->uprobe || t->kind != TGT_KSYM || t->module)
+		return NULL;
+	const struct func_info *fn = opt->types->ops->function(opt->types,
+							       t->symbol);
+	if (fn) {
+		if (fn->is_clone)
+			diag(dg, p->src, t->sym_loc, SEV_WARNING,
+			     "%s exists only as the compiler clone %s; its "
+			     "arguments need not follow the calling convention%s",
+			     t->symbol, fn->name, fn->locs ? " (DWARF locations "
+			     "are used)" : "");
+		return fn;
+	}
+	const char *near = typesrc_closest_function(opt->types, t->symbol);
+	if (near)
+		diag(dg, p->src, t->sym_loc, SEV_ERROR, "no function '%s' in "
+		     "the kernel's types; did you mean '%s'?", t->symbol, near);
+	else
+		diag(dg, p->src, t->sym_loc, SEV_ERROR, "no function '%s' in "
+		     "the kernel's types", t->symbol);
+	if (!strcmp(opt->types->ops->kind, "BTF"))
+		diag(dg, p->src, t->sym_loc, SEV_NOTE, "BTF leaves out static "
+		     "functions the compiler cloned or inlined; DWARF "
+		     "(--vmlinux) knows their clones");
+	return NULL;
+}

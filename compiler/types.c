@@ -1,0 +1,129 @@
+/* types.c: the type model's common part: allocation, printing, lazy
+ * completion, the default type source and "did you mean" over functions. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "surfc.h"
+
+struct type *type_new(struct typesrc *ts, enum type_kind kind)
+{
+	struct type *t = arena_alloc(ts->arena, sizeof(*t));
+	t->kind = kind;
+	t->complete = kind != TY_STRUCT && kind != TY_UNION;
+	return t;
+}
+
+void type_complete(struct typesrc *ts, struct type *t)
+{
+	if (!t->complete) {
+		t->complete = true;
+		ts->ops->complete(ts, t);
+	}
+}
+
+static void put_type(struct strbuf *sb, const struct type *t, int depth)
+{
+	if (depth > 8) {
+		sb_puts(sb, "...");
+		return;
+	}
+	switch (t->kind) {
+	case TY_VOID:
+		sb_puts(sb, "void");
+		break;
+	case TY_INT:
+	case TY_FLOAT:
+		sb_puts(sb, t->alias ? t->alias : t->name ? t->name : "int");
+		break;
+	case TY_ENUM:
+	case TY_STRUCT:
+	case TY_UNION:
+		if (t->alias) {
+			sb_puts(sb, t->alias);
+			break;
+		}
+		sb_puts(sb, t->kind == TY_ENUM ? "enum " : t->kind == TY_STRUCT
+			? "struct " : "union ");
+		sb_puts(sb, t->name ? t->name : "(anonymous)");
+		break;
+	case TY_PTR:
+		if (t->alias) {
+			sb_puts(sb, t->alias);
+			break;
+		}
+		put_type(sb, t->target, depth + 1);
+		sb_puts(sb, t->target->kind == TY_PTR ? "*" : " *");
+		break;
+	case TY_ARRAY:
+		put_type(sb, t->target, depth + 1);
+		sb_printf(sb, "[%llu]", t->nelems);
+		break;
+	case TY_FUNC:
+		put_type(sb, t->target, depth + 1);
+		sb_puts(sb, " (");
+		for (size_t i = 0; i < t->nparams; i++) {
+			if (i)
+				sb_puts(sb, ", ");
+			put_type(sb, t->params[i].type, depth + 1);
+			if (t->params[i].name)
+				sb_printf(sb, " %s", t->params[i].name);
+		}
+		sb_puts(sb, t->variadic ? ", ...)" : ")");
+		break;
+	}
+}
+
+char *type_name(struct arena *a, const struct type *t)
+{
+	struct strbuf sb = {0};
+	put_type(&sb, t, 0);
+	char *s = arena_strdup(a, sb.s);
+	sb_free(&sb);
+	return s;
+}
+
+void typesrc_close(struct typesrc *ts)
+{
+	if (ts)
+		ts->ops->close(ts);
+}
+
+const char *typesrc_closest_function(struct typesrc *ts, const char *name)
+{
+	size_t n;
+	const char *const *names = ts->ops->function_names(ts, &n);
+	return closest_name(name, names, n);
+}
+
+/* The running kernel's BTF first: it is what the script will meet. */
+struct typesrc *typesrc_open_default(char **err)
+{
+	static const char btf_path[] = "/sys/kernel/btf/vmlinux";
+	struct utsname u;
+	if (access(btf_path, R_OK) == 0) {
+		struct typesrc *ts = typesrc_open_btf(btf_path, err);
+		if (ts && uname(&u) == 0) {
+			ts->id.release = arena_strdup(ts->arena, u.release);
+			ts->id.version = arena_printf(ts->arena, "%s %s", u.release,
+						      u.version);
+		}
+		return ts;
+	}
+	if (uname(&u) == 0) {
+		const char *fmts[] = {"/usr/lib/debug/boot/vmlinux-%s",
+				      "/lib/modules/%s/build/vmlinux",
+				      "/usr/lib/debug/lib/modules/%s/vmlinux",
+				      "/boot/vmlinux-%s"};
+		for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+			char path[512];
+			snprintf(path, sizeof(path), fmts[i], u.release);
+			if (access(path, R_OK) == 0)
+				return typesrc_open_dwarf(path, err);
+		}
+	}
+	*err = xstrdup("no kernel types found: /sys/kernel/btf/vmlinux is "
+		       "missing and no debuginfo vmlinux was found");
+	return NULL;
+}

@@ -1,0 +1,110 @@
+#!/bin/sh
+# tests/kernels.sh: Debian kernels for the tests, fetched with apt-get and
+# cached under cache/kernels/ (git-ignored).
+#
+#   tests/kernels.sh btf  SERIES ARCH   prints the path of the kernel's BTF
+#   tests/kernels.sh dbg  SERIES ARCH   prints the path of its DWARF vmlinux
+#   tests/kernels.sh image SERIES ARCH  prints the path of its vmlinuz
+#
+# SERIES is 6.1 or 6.12; ARCH is amd64 or arm64. The newest build of the
+# series that Debian offers is used, and its package version is recorded
+# in the cache, so that later runs use the same one.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cache=$top/cache/kernels
+what=$1 series=$2 arch=${3:-amd64}
+mkdir -p "$cache"
+
+log() { echo "kernels: $*" >&2; }
+
+# The package name of the newest cloud kernel of the series.
+package() {
+	key=$cache/$series-$arch.package
+	if [ ! -s "$key" ]; then
+		case $series in
+		6.1) pat="^linux-image-6\.1\.0-[0-9]+-cloud-$arch-unsigned\$" ;;
+		*) pat="^linux-image-$series\.[0-9]+\+deb12-cloud-$arch-unsigned\$" ;;
+		esac
+		[ "$arch" = amd64 ] || dpkg --print-foreign-architectures | grep -qx "$arch" ||
+			{ dpkg --add-architecture "$arch" && apt-get update -qq; }
+		# The build the golden tests were written against, while Debian
+		# still has it; else the newest of the series.
+		pin=$(sed -n "s/^$series-$arch //p" "$top/tests/kernels.pin")
+		name=$(apt-cache search --names-only "linux-image-$series" 2>/dev/null |
+			cut -d' ' -f1 | grep -E "$pat" | sort -V | tail -n 1)
+		if [ -n "$pin" ] && apt-cache show "$pin" >/dev/null 2>&1; then
+			name=$pin
+		elif [ -z "$name" ]; then
+			apt-get update -qq
+			name=$(apt-cache search --names-only "linux-image-$series" |
+				cut -d' ' -f1 | grep -E "$pat" | sort -V | tail -n 1)
+		fi
+		[ -n "$name" ] || { log "no $series $arch kernel in apt"; exit 1; }
+		echo "$name" >"$key"
+	fi
+	cat "$key"
+}
+
+# Downloads and unpacks a package once; prints its directory.
+unpack() {
+	pkg=$1 dir=$cache/$1
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir"
+		log "downloading $pkg"
+		(cd "$dir" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+			{ log "apt-get download $pkg failed"; exit 1; }
+		deb=$(ls "$dir"/*.deb)
+		case $pkg in
+		*-dbg)	# only the vmlinux: the modules' debug info is large
+			dpkg-deb --fsys-tarfile "$deb" |
+				tar -x -C "$dir" --wildcards './usr/lib/debug/boot/*' ;;
+		*)	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./boot ;;
+		esac
+		rm -f "$deb"
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+
+image() {
+	dir=$(unpack "$(package)")
+	ls "$dir"/boot/vmlinuz-*
+}
+
+# The BTF blob of a kernel image: amd64's vmlinuz holds an lz4 (legacy
+# frame) vmlinux ELF with .BTF; arm64's Image is raw and holds the blob
+# itself, found by its magic.
+btf() {
+	img=$(image)
+	out=${img%/boot/*}/btf
+	if [ ! -s "$out" ]; then
+		case $arch in
+		amd64)
+			off=$(grep -obUaP '\x02\x21\x4c\x18' "$img" | head -n 1 | cut -d: -f1)
+			tail -c +$((off + 1)) "$img" | lz4 -dc 2>/dev/null >"$out.elf" || true
+			objcopy -O binary --only-section=.BTF "$out.elf" "$out"
+			rm -f "$out.elf" ;;
+		*)
+			off=$(grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
+			# header: magic(2) version(1) flags(1) hdr_len(4) type_off
+			# type_len str_off str_len, little-endian u32s
+			set -- $(tail -c +$((off + 1)) "$img" | head -c 24 | od -An -tu4)
+			len=$(( $2 + $5 + $6 ))
+			tail -c +$((off + 1)) "$img" | head -c "$len" >"$out" ;;
+		esac
+	fi
+	echo "$out"
+}
+
+dbg() {
+	name=$(package)
+	dir=$(unpack "${name%-unsigned}-dbg")
+	ls "$dir"/usr/lib/debug/boot/vmlinux-*
+}
+
+case $what in
+btf) btf ;;
+dbg) dbg ;;
+image) image ;;
+*) echo "usage: $0 btf|dbg|image SERIES [ARCH]" >&2; exit 2 ;;
+esac
