@@ -1,9 +1,861 @@
-/* dwarfsrc.c: the DWARF backend (libdw). */
+/* dwarfsrc.c: the DWARF backend, read with libdw from a debuginfo vmlinux
+ * or a .ko.
+ *
+ * Functions are found through the ELF symbol table (which also shows
+ * when only a compiler clone such as foo.isra.0 exists) and dwarf_addrdie,
+ * so only the function's own CU is read. Named types (casts, and structs a
+ * CU only declares) are looked up first in that CU, then CU by CU; every
+ * CU read on the way is indexed, so a name is looked up at most once.
+ * Types are converted on first use and cached by DIE offset. */
+#include <dwarf.h>
+#include <elf.h>
+#include <elfutils/libdw.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "surfc.h"
+
+struct sym {
+	const char *name;
+	GElf_Addr addr;
+};
+
+/* Open addressing, keys are DIE offsets (never 0) or name hashes. */
+struct map {
+	uint64_t *keys;
+	void **values;
+	size_t cap, n;
+};
+
+struct dwsrc {
+	struct typesrc ts;
+	int fd;
+	Elf *elf;
+	Dwarf *dw;
+	struct sym *syms; /* FUNC symbols, sorted by name */
+	size_t nsyms;
+	const char **names;
+	struct map types;     /* DIE offset -> struct type */
+	struct map named;     /* hash(kind, name) -> DIE offset of definition */
+	struct map looked;    /* hash(kind, name) -> struct type (or NULL) */
+	struct map funcs;     /* hash(name) -> struct func_info */
+	Dwarf_Off next_cu;    /* the next CU not indexed yet */
+	bool all_indexed;
+	Dwarf_Die home_cu;    /* the CU of the last function looked up */
+	bool have_home;
+	char *file;           /* the file as libelf mapped it */
+	size_t info_off;      /* .debug_info's offset in the file */
+};
+
+/* The file is mapped read-only and private: pages read once can be handed
+ * back and will be read again if needed. Scans over many CUs would
+ * otherwise keep every page they touched (and the kernel maps 64 KiB
+ * around each), which is what makes peak memory, not the data we keep. */
+static void drop_pages(struct dwsrc *d, size_t from, size_t to)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t a = ((uintptr_t)d->file + from + (size_t)page - 1) &
+		      ~((uintptr_t)page - 1);
+	uintptr_t b = ((uintptr_t)d->file + to) & ~((uintptr_t)page - 1);
+	if (d->file && b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+static struct dwsrc *of(struct typesrc *ts)
+{
+	return (struct dwsrc *)ts;
+}
+
+/* ---- a small hash map ---- */
+
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return x ? x : 1;
+}
+
+static uint64_t name_key(int kind, const char *name)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind;
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * 1099511628211ULL;
+	return mix(h);
+}
+
+static void **map_slot(struct map *m, uint64_t key, bool insert)
+{
+	if (insert && (m->n + 1) * 2 > m->cap) {
+		struct map old = *m;
+		m->cap = old.cap ? old.cap * 2 : 1024;
+		m->keys = xmalloc(m->cap * sizeof(*m->keys));
+		m->values = xmalloc(m->cap * sizeof(*m->values));
+		memset(m->keys, 0, m->cap * sizeof(*m->keys));
+		m->n = 0;
+		for (size_t i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				*map_slot(m, old.keys[i], true) = old.values[i];
+		free(old.keys);
+		free(old.values);
+	}
+	if (!m->cap)
+		return NULL;
+	size_t i = mix(key) & (m->cap - 1);
+	while (m->keys[i] && m->keys[i] != key)
+		i = (i + 1) & (m->cap - 1);
+	if (!m->keys[i]) {
+		if (!insert)
+			return NULL;
+		m->keys[i] = key;
+		m->values[i] = NULL;
+		m->n++;
+	}
+	return &m->values[i];
+}
+
+static void map_free(struct map *m)
+{
+	free(m->keys);
+	free(m->values);
+}
+
+/* ---- symbols ---- */
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(((const struct sym *)a)->name, ((const struct sym *)b)->name);
+}
+
+static const char *read_string_at(struct dwsrc *d, GElf_Addr addr)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    addr < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		if (!data || !data->d_buf)
+			return NULL;
+		const char *s = (const char *)data->d_buf + (addr - sh.sh_addr);
+		size_t max = sh.sh_size - (addr - sh.sh_addr);
+		return memchr(s, '\0', max) ? s : NULL;
+	}
+	return NULL;
+}
+
+/* "Linux version 6.1.0-56-cloud-amd64 (...) #1 SMP ..." */
+static void read_banner(struct dwsrc *d, GElf_Addr addr)
+{
+	const char *b = read_string_at(d, addr);
+	if (!b || strncmp(b, "Linux version ", 14))
+		return;
+	size_t n = strcspn(b, "\n");
+	d->ts.id.version = arena_strndup(d->ts.arena, b, n);
+	const char *r = b + 14;
+	d->ts.id.release = arena_strndup(d->ts.arena, r, strcspn(r, " \n"));
+}
+
+static void read_build_id(struct dwsrc *d)
+{
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t off = 0, name_off, desc_off;
+		GElf_Nhdr nh;
+		while (data && (off = gelf_getnote(data, off, &nh, &name_off,
+						   &desc_off)) > 0) {
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
+				continue;
+			const unsigned char *id = (unsigned char *)data->d_buf + desc_off;
+			struct strbuf sb = {0};
+			for (size_t i = 0; i < nh.n_descsz; i++)
+				sb_printf(&sb, "%02x", id[i]);
+			d->ts.id.build_id = arena_strdup(d->ts.arena, sb.s);
+			sb_free(&sb);
+			return;
+		}
+	}
+}
+
+static void load_symbols(struct dwsrc *d)
+{
+	Elf_Scn *scn = NULL;
+	size_t cap = 0;
+	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; data && i < n; i++) {
+			GElf_Sym s;
+			if (!gelf_getsym(data, (int)i, &s))
+				continue;
+			const char *name = elf_strptr(d->elf, sh.sh_link, s.st_name);
+			if (!name || !*name)
+				continue;
+			if (GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
+			    !strcmp(name, "linux_banner"))
+				read_banner(d, s.st_value);
+			if (GELF_ST_TYPE(s.st_info) != STT_FUNC ||
+			    s.st_shndx == SHN_UNDEF)
+				continue;
+			if (d->nsyms == cap) {
+				cap = cap ? cap * 2 : 4096;
+				d->syms = xrealloc(d->syms, cap * sizeof(*d->syms));
+			}
+			d->syms[d->nsyms++] = (struct sym){name, s.st_value};
+		}
+	}
+	qsort(d->syms, d->nsyms, sizeof(*d->syms), by_name);
+}
+
+static const struct sym *find_sym(struct dwsrc *d, const char *name)
+{
+	struct sym key = {name, 0};
+	return bsearch(&key, d->syms, d->nsyms, sizeof(*d->syms), by_name);
+}
+
+/* foo.isra.0, foo.constprop.0, foo.part.0: clones of foo. */
+static const struct sym *find_clone(struct dwsrc *d, const char *name)
+{
+	size_t n = strlen(name), lo = 0, hi = d->nsyms;
+	while (lo < hi) { /* the first symbol >= name */
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(d->syms[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < d->nsyms && !strncmp(d->syms[lo].name, name, n); lo++) {
+		const char *rest = d->syms[lo].name + n;
+		if (!strncmp(rest, ".isra.", 6) || !strncmp(rest, ".constprop.", 11) ||
+		    !strncmp(rest, ".part.", 6))
+			return &d->syms[lo];
+	}
+	return NULL;
+}
+
+/* ---- types ---- */
+
+static struct type *convert(struct dwsrc *d, Dwarf_Die *die);
+
+static struct type *convert_ref(struct dwsrc *d, Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die t;
+	if (!dwarf_attr_integrate(die, DW_AT_type, &attr) ||
+	    !dwarf_formref_die(&attr, &t))
+		return convert(d, NULL);
+	return convert(d, &t);
+}
+
+static unsigned long long udata(Dwarf_Die *die, unsigned name)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word v = 0;
+	if (dwarf_attr_integrate(die, name, &attr))
+		dwarf_formudata(&attr, &v);
+	return v;
+}
+
+static bool has_attr(Dwarf_Die *die, unsigned name)
+{
+	Dwarf_Attribute attr;
+	return dwarf_attr_integrate(die, name, &attr) != NULL;
+}
+
+static void convert_array(struct dwsrc *d, Dwarf_Die *die, struct type *t)
+{
+	/* int a[2][3]: subranges outermost first. */
+	unsigned long long dims[8];
+	size_t ndims = 0;
+	Dwarf_Die child;
+	if (dwarf_child(die, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) != DW_TAG_subrange_type || ndims == 8)
+				continue;
+			if (has_attr(&child, DW_AT_count))
+				dims[ndims++] = udata(&child, DW_AT_count);
+			else if (has_attr(&child, DW_AT_upper_bound))
+				dims[ndims++] = udata(&child, DW_AT_upper_bound) + 1;
+			else
+				dims[ndims++] = 0;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	struct type *el = convert_ref(d, die);
+	for (size_t i = ndims; i-- > 1;) {
+		struct type *inner = type_new(&d->ts, TY_ARRAY);
+		inner->target = el;
+		inner->nelems = dims[i];
+		inner->size = dims[i] * el->size;
+		el = inner;
+	}
+	t->target = el;
+	t->nelems = ndims ? dims[0] : 0;
+	t->size = t->nelems * el->size;
+}
+
+static bool enum_is_signed(Dwarf_Die *die)
+{
+	Dwarf_Die child;
+	if (dwarf_child(die, &child) != 0)
+		return false;
+	do {
+		Dwarf_Attribute attr;
+		Dwarf_Sword v;
+		if (dwarf_attr(&child, DW_AT_const_value, &attr) &&
+		    attr.form != DW_FORM_udata && dwarf_formsdata(&attr, &v) == 0 &&
+		    v < 0)
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+static void convert_func(struct dwsrc *d, Dwarf_Die *die, struct type *t)
+{
+	t->target = convert_ref(d, die);
+	Dwarf_Die child;
+	size_t cap = 0;
+	if (dwarf_child(die, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		if (tag == DW_TAG_unspecified_parameters)
+			t->variadic = true;
+		if (tag != DW_TAG_formal_parameter)
+			continue;
+		if (t->nparams == cap) {
+			cap = cap ? cap * 2 : 8;
+			struct param *p = arena_alloc(d->ts.arena, cap * sizeof(*p));
+			if (t->nparams)
+				memcpy(p, t->params, t->nparams * sizeof(*p));
+			t->params = p;
+		}
+		const char *name = dwarf_diename(&child);
+		t->params[t->nparams].name = name ? arena_strdup(d->ts.arena, name)
+						  : NULL;
+		t->params[t->nparams++].type = convert_ref(d, &child);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static struct type *convert_new(struct dwsrc *d, Dwarf_Die *die)
+{
+	struct typesrc *ts = &d->ts;
+	const char *name = dwarf_diename(die);
+	struct type *t;
+	switch (dwarf_tag(die)) {
+	case DW_TAG_base_type: {
+		unsigned enc = (unsigned)udata(die, DW_AT_encoding);
+		t = type_new(ts, enc == DW_ATE_float ? TY_FLOAT : TY_INT);
+		t->size = udata(die, DW_AT_byte_size);
+		t->is_signed = enc == DW_ATE_signed || enc == DW_ATE_signed_char;
+		t->is_bool = enc == DW_ATE_boolean;
+		break;
+	}
+	case DW_TAG_enumeration_type:
+		t = type_new(ts, TY_ENUM);
+		t->size = udata(die, DW_AT_byte_size);
+		t->is_signed = enum_is_signed(die);
+		break;
+	case DW_TAG_pointer_type:
+	case DW_TAG_reference_type:
+		t = type_new(ts, TY_PTR);
+		t->size = udata(die, DW_AT_byte_size);
+		if (!t->size)
+			t->size = ts->arch ? ts->arch->long_bits / 8 : 8;
+		break;
+	case DW_TAG_array_type:
+		t = type_new(ts, TY_ARRAY);
+		break;
+	case DW_TAG_structure_type:
+	case DW_TAG_class_type:
+	case DW_TAG_union_type:
+		t = type_new(ts, dwarf_tag(die) == DW_TAG_union_type ? TY_UNION
+								     : TY_STRUCT);
+		t->size = udata(die, DW_AT_byte_size);
+		t->declared_only = has_attr(die, DW_AT_declaration);
+		t->ref = dwarf_dieoffset(die);
+		break;
+	case DW_TAG_subroutine_type:
+	case DW_TAG_subprogram:
+		t = type_new(ts, TY_FUNC);
+		break;
+	default:
+		t = type_new(ts, TY_VOID);
+		break;
+	}
+	if (name)
+		t->name = arena_strdup(ts->arena, name);
+	t->is_char = t->kind == TY_INT && t->name && !strcmp(t->name, "char");
+	return t;
+}
+
+static struct type *convert(struct dwsrc *d, Dwarf_Die *die)
+{
+	if (!die)
+		return type_new(&d->ts, TY_VOID);
+	Dwarf_Off off = dwarf_dieoffset(die);
+	void **slot = map_slot(&d->types, off, false);
+	if (slot)
+		return *slot;
+	int tag = dwarf_tag(die);
+	if (tag == DW_TAG_typedef || tag == DW_TAG_const_type ||
+	    tag == DW_TAG_volatile_type || tag == DW_TAG_restrict_type ||
+	    tag == DW_TAG_atomic_type) {
+		struct type *base = convert_ref(d, die);
+		if (tag == DW_TAG_typedef && !base->alias) {
+			/* A copy that remembers the typedef name. */
+			struct type *copy = arena_alloc(d->ts.arena, sizeof(*copy));
+			*copy = *base;
+			copy->alias = arena_strdup(d->ts.arena, dwarf_diename(die));
+			base = copy;
+		}
+		*map_slot(&d->types, off, true) = base;
+		return base;
+	}
+	struct type *t = convert_new(d, die);
+	*map_slot(&d->types, off, true) = t; /* before recursing */
+	if (t->kind == TY_PTR)
+		t->target = convert_ref(d, die);
+	else if (t->kind == TY_ARRAY)
+		convert_array(d, die, t);
+	else if (t->kind == TY_FUNC)
+		convert_func(d, die, t);
+	return t;
+}
+
+static unsigned long long member_bit_offset(Dwarf_Die *m, struct type *mt,
+					    unsigned bit_size, bool big)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Word loc = 0;
+	if (dwarf_attr_integrate(m, DW_AT_data_bit_offset, &attr)) {
+		dwarf_formudata(&attr, &loc);
+		return loc;
+	}
+	if (dwarf_attr_integrate(m, DW_AT_data_member_location, &attr) &&
+	    dwarf_formudata(&attr, &loc) != 0) {
+		Dwarf_Op *ops;
+		size_t n;
+		loc = 0; /* DWARF 2: DW_OP_plus_uconst N */
+		if (dwarf_getlocation(&attr, &ops, &n) == 0 && n == 1 &&
+		    ops[0].atom == DW_OP_plus_uconst)
+			loc = ops[0].number;
+	}
+	unsigned long long bits = loc * 8;
+	if (bit_size && has_attr(m, DW_AT_bit_offset)) {
+		/* DWARF 2/3: counted from the storage unit's high bit. */
+		unsigned long long unit = has_attr(m, DW_AT_byte_size)
+			? udata(m, DW_AT_byte_size) : mt->size;
+		unsigned long long bo = udata(m, DW_AT_bit_offset);
+		bits += big ? bo : unit * 8 - bo - bit_size;
+	}
+	return bits;
+}
+
+static struct type *find_named(struct dwsrc *d, int kind, const char *name);
+
+static void complete(struct typesrc *ts, struct type *t)
+{
+	struct dwsrc *d = of(ts);
+	Dwarf_Die die;
+	if (!dwarf_offdie(d->dw, t->ref, &die))
+		return;
+	if (t->declared_only && t->name) {
+		/* The CU only declared it: the definition is in another. */
+		struct type *def = find_named(d, t->kind == TY_UNION ? CT_UNION
+								      : CT_STRUCT,
+					      t->name);
+		if (!def || def->declared_only)
+			return;
+		type_complete(ts, def);
+		t->declared_only = false;
+		t->size = def->size;
+		t->members = def->members;
+		t->nmembers = def->nmembers;
+		return;
+	}
+	Dwarf_Die child;
+	size_t cap = 0;
+	bool big = ts->arch && ts->arch->big_endian;
+	if (dwarf_child(&die, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_member)
+			continue;
+		if (t->nmembers == cap) {
+			cap = cap ? cap * 2 : 16;
+			struct member *m = arena_alloc(ts->arena, cap * sizeof(*m));
+			if (t->nmembers)
+				memcpy(m, t->members, t->nmembers * sizeof(*m));
+			t->members = m;
+		}
+		struct member *m = &t->members[t->nmembers++];
+		const char *name = dwarf_diename(&child);
+		m->name = name ? arena_strdup(ts->arena, name) : NULL;
+		m->type = convert_ref(d, &child);
+		m->bit_size = (unsigned)udata(&child, DW_AT_bit_size);
+		m->bit_offset = member_bit_offset(&child, m->type, m->bit_size, big);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* ---- named types ---- */
+
+static int kind_of_tag(int tag)
+{
+	switch (tag) {
+	case DW_TAG_structure_type:
+		return CT_STRUCT;
+	case DW_TAG_union_type:
+		return CT_UNION;
+	case DW_TAG_enumeration_type:
+		return CT_ENUM;
+	case DW_TAG_typedef:
+	case DW_TAG_base_type:
+		return CT_NAMED;
+	default:
+		return -1;
+	}
+}
+
+/* Records a CU's top-level type definitions in the name index. */
+static void index_cu(struct dwsrc *d, Dwarf_Die *cu)
+{
+	Dwarf_Die child;
+	if (dwarf_child(cu, &child) != 0)
+		return;
+	do {
+		int kind = kind_of_tag(dwarf_tag(&child));
+		const char *name;
+		if (kind < 0 || !(name = dwarf_diename(&child)) ||
+		    has_attr(&child, DW_AT_declaration))
+			continue;
+		void **slot = map_slot(&d->named, name_key(kind, name), true);
+		if (!*slot)
+			*slot = (void *)(uintptr_t)dwarf_dieoffset(&child);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static bool lookup_index(struct dwsrc *d, int kind, const char *name,
+			 Dwarf_Die *out)
+{
+	void **slot = map_slot(&d->named, name_key(kind, name), false);
+	return slot && *slot &&
+	       dwarf_offdie(d->dw, (Dwarf_Off)(uintptr_t)*slot, out) &&
+	       dwarf_diename(out) && !strcmp(dwarf_diename(out), name);
+}
+
+static struct type *find_named(struct dwsrc *d, int kind, const char *name)
+{
+	uint64_t key = name_key(kind + 16, name);
+	void **slot = map_slot(&d->looked, key, false);
+	if (slot)
+		return *slot;
+	Dwarf_Die die;
+	bool found = lookup_index(d, kind, name, &die);
+	if (!found && d->have_home) {
+		index_cu(d, &d->home_cu);
+		found = lookup_index(d, kind, name, &die);
+	}
+	/* Then CU by CU, indexing each, until the name turns up. */
+	while (!found && !d->all_indexed) {
+		Dwarf_Off off = d->next_cu, next;
+		size_t hsize;
+		if (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL)) {
+			d->all_indexed = true;
+			break;
+		}
+		d->next_cu = next;
+		Dwarf_Die cu;
+		if (dwarf_offdie(d->dw, off + hsize, &cu)) {
+			index_cu(d, &cu);
+			found = lookup_index(d, kind, name, &die);
+		}
+		drop_pages(d, d->info_off + off, d->info_off + next);
+	}
+	struct type *t = NULL;
+	if (found)
+		t = convert(d, &die);
+	else if (kind == CT_NAMED && !strcmp(name, "void"))
+		t = convert(d, NULL);
+	*map_slot(&d->looked, key, true) = t;
+	return t;
+}
+
+static struct type *named(struct typesrc *ts, enum ctype_kind kind,
+			  const char *name)
+{
+	return find_named(of(ts), (int)kind, name);
+}
+
+/* ---- functions ---- */
+
+struct find_fn {
+	Dwarf_Addr addr;
+	Dwarf_Die die;
+	bool found;
+};
+
+/* The subprogram holding the symbol's address; a function split into
+ * hot and cold parts has DW_AT_ranges rather than a low_pc. */
+static int match_pc(Dwarf_Die *die, void *arg)
+{
+	struct find_fn *f = arg;
+	if (dwarf_haspc(die, f->addr) == 1) {
+		f->die = *die;
+		f->found = true;
+		return DWARF_CB_ABORT;
+	}
+	return DWARF_CB_OK;
+}
+
+/* DWARF register numbers to ftrace names. */
+static const char *dwarf_reg(const struct arch *a, unsigned n)
+{
+	static const char *const x86_64[] = {
+		"ax", "dx", "cx", "bx", "si", "di", "bp", "sp", "r8", "r9",
+		"r10", "r11", "r12", "r13", "r14", "r15"};
+	static char buf[8][8];
+	static unsigned next;
+	if (!strcmp(a->name, "x86_64"))
+		return n < 16 ? x86_64[n] : NULL;
+	if (!strcmp(a->name, "aarch64")) {
+		if (n == 31)
+			return "sp";
+		if (n > 30)
+			return NULL;
+		char *b = buf[next++ % 8];
+		snprintf(b, sizeof(buf[0]), "x%u", n);
+		return b;
+	}
+	return NULL;
+}
+
+/* The value of a parameter at the function's entry, as a fetcharg. */
+static char *entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc)
+{
+	const struct arch *a = d->ts.arch;
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+	if (!a || !dwarf_attr(param, DW_AT_location, &attr) ||
+	    dwarf_getlocation_addr(&attr, pc, &ops, &n, 1) != 1 || n == 0)
+		return NULL;
+	unsigned atom = ops[0].atom;
+	const char *reg = NULL;
+	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31 && n == 1)
+		reg = dwarf_reg(a, atom - DW_OP_reg0);
+	else if (atom == DW_OP_regx && n == 1)
+		reg = dwarf_reg(a, (unsigned)ops[0].number);
+	if (reg)
+		return arena_printf(d->ts.arena, "%%%s", reg);
+	if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31 && n == 1 &&
+	    (reg = dwarf_reg(a, atom - DW_OP_breg0)))
+		return arena_printf(d->ts.arena, "%+lld(%%%s)",
+				    (long long)(Dwarf_Sword)ops[0].number, reg);
+	if (atom == DW_OP_fbreg && n == 1) {
+		/* The frame base is the CFA: at entry, the stack pointer plus
+		 * the return address x86 pushed. */
+		long long off = (long long)(Dwarf_Sword)ops[0].number +
+				(!strcmp(a->name, "x86_64") ? 8 : 0);
+		return arena_printf(d->ts.arena, "%+lld(%%%s)", off, a->spreg);
+	}
+	return NULL;
+}
+
+/* The abstract origin of a DIE, or the DIE itself. */
+static Dwarf_Off origin_of(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die o;
+	if (dwarf_attr(die, DW_AT_abstract_origin, &attr) &&
+	    dwarf_formref_die(&attr, &o))
+		return dwarf_dieoffset(&o);
+	return dwarf_dieoffset(die);
+}
+
+static void param_locations(struct dwsrc *d, Dwarf_Die *fn, Dwarf_Die *decl,
+			    struct func_info *f, Dwarf_Addr pc)
+{
+	size_t np = f->proto->nparams;
+	f->locs = arena_alloc(d->ts.arena, (np + 1) * sizeof(*f->locs));
+	/* The declaration's parameters, in source order. */
+	Dwarf_Off order[64];
+	size_t n = 0;
+	Dwarf_Die child;
+	if (dwarf_child(decl, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) == DW_TAG_formal_parameter && n < 64)
+				order[n++] = dwarf_dieoffset(&child);
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	if (dwarf_child(fn, &child) != 0)
+		return;
+	do {
+		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+			continue;
+		Dwarf_Off o = origin_of(&child);
+		for (size_t i = 0; i < n && i < np; i++) {
+			if (order[i] != o && order[i] != dwarf_dieoffset(&child))
+				continue;
+			char *loc = entry_location(d, &child, pc);
+			f->locs[i].known = loc != NULL;
+			f->locs[i].fetcharg = loc;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static const struct func_info *function(struct typesrc *ts, const char *name)
+{
+	struct dwsrc *d = of(ts);
+	uint64_t key = name_key(99, name);
+	void **slot = map_slot(&d->funcs, key, false);
+	if (slot)
+		return *slot;
+	const struct sym *s = find_sym(d, name);
+	bool clone = false;
+	if (!s && (s = find_clone(d, name)) != NULL)
+		clone = true;
+	struct func_info *f = NULL;
+	Dwarf_Die cu;
+	struct find_fn ff = {.addr = s ? s->addr : 0};
+	if (s && dwarf_addrdie(d->dw, s->addr, &cu)) {
+		dwarf_getfuncs(&cu, match_pc, &ff, 0);
+		d->home_cu = cu;
+		d->have_home = true;
+	}
+	if (ff.found) {
+		/* An out-of-line instance points at its abstract origin,
+		 * which holds the source-level prototype. */
+		Dwarf_Die decl = ff.die, o;
+		Dwarf_Attribute attr;
+		if (dwarf_attr(&ff.die, DW_AT_abstract_origin, &attr) &&
+		    dwarf_formref_die(&attr, &o))
+			decl = o;
+		f = arena_alloc(ts->arena, sizeof(*f));
+		f->name = arena_strdup(ts->arena, s->name);
+		f->is_clone = clone;
+		f->proto = type_new(ts, TY_FUNC);
+		convert_func(d, &decl, f->proto);
+		param_locations(d, &ff.die, &decl, f, s->addr);
+	}
+	*map_slot(&d->funcs, key, true) = f;
+	return f;
+}
+
+static const char *const *function_names(struct typesrc *ts, size_t *n)
+{
+	struct dwsrc *d = of(ts);
+	if (!d->names) {
+		d->names = xmalloc((d->nsyms + 1) * sizeof(*d->names));
+		for (size_t i = 0; i < d->nsyms; i++)
+			d->names[i] = d->syms[i].name;
+	}
+	*n = d->nsyms;
+	return d->names;
+}
+
+static void close_dwarf(struct typesrc *ts)
+{
+	struct dwsrc *d = of(ts);
+	dwarf_end(d->dw);
+	elf_end(d->elf);
+	close(d->fd);
+	free(d->syms);
+	free(d->names);
+	map_free(&d->types);
+	map_free(&d->named);
+	map_free(&d->looked);
+	map_free(&d->funcs);
+	free(ts->path);
+	arena_free(ts->arena);
+	free(d);
+}
+
+static const struct typesrc_ops dwarf_ops = {
+	"DWARF", complete, function, named, function_names, close_dwarf,
+};
+
+static const struct arch *arch_of_elf(Elf *elf)
+{
+	static const char *const names[] = {"x86_64", "aarch64", "riscv64",
+					    "ppc64le", "ppc64", "s390x",
+					    "loongarch64", "arm"};
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(elf, &eh))
+		return NULL;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const struct arch *a = arch_find(names[i]);
+		bool big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+		if (a->elf_machine == eh.e_machine && a->big_endian == big)
+			return a;
+	}
+	return NULL;
+}
 
 struct typesrc *typesrc_open_dwarf(const char *path, char **err)
 {
-	(void)path;
-	*err = xstrdup("DWARF type information is not supported yet");
-	return NULL;
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*err = xstrdup("cannot open it");
+		return NULL;
+	}
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	Dwarf *dw = elf ? dwarf_begin_elf(elf, DWARF_C_READ, NULL) : NULL;
+	if (!dw) {
+		if (elf)
+			elf_end(elf);
+		close(fd);
+		/* An ELF without DWARF may still carry .BTF. */
+		struct typesrc *ts = typesrc_open_btf(path, err);
+		if (!ts) {
+			free(*err);
+			*err = xstrdup("no DWARF (and no .BTF) in it");
+		}
+		return ts;
+	}
+	struct dwsrc *d = xmalloc(sizeof(*d));
+	memset(d, 0, sizeof(*d));
+	d->ts.ops = &dwarf_ops;
+	d->ts.arena = arena_new();
+	d->ts.path = xstrdup(path);
+	d->ts.arch = arch_of_elf(elf);
+	d->fd = fd;
+	d->elf = elf;
+	d->dw = dw;
+	load_symbols(d);
+	read_build_id(d);
+	size_t size, shstrndx;
+	d->file = elf_rawfile(elf, &size);
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	elf_getshdrstrndx(elf, &shstrndx);
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		const char *n = gelf_getshdr(scn, &sh)
+			? elf_strptr(elf, shstrndx, sh.sh_name) : NULL;
+		if (n && !strcmp(n, ".debug_info")) {
+			d->info_off = sh.sh_offset;
+			/* dwarf_addrdie reads every CU's header once: read
+			 * them now and hand the pages back. */
+			Dwarf_Aranges *ar;
+			size_t nar;
+			dwarf_getaranges(dw, &ar, &nar);
+			drop_pages(d, sh.sh_offset, sh.sh_offset + sh.sh_size);
+		}
+	}
+	return &d->ts;
 }

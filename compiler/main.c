@@ -231,8 +231,17 @@ static bool open_types(const struct cli *cli, struct options *opt,
 		return false;
 	}
 	free(err);
-	if (opt->types && !opt->types->arch)
-		opt->types->arch = opt->arch;
+	if (!opt->types)
+		return true;
+	const struct arch *elf_arch = opt->types->arch;
+	if (elf_arch && !cli->arch) {
+		opt->arch = elf_arch; /* --arch defaults to the ELF's machine */
+	} else if (elf_arch && elf_arch != opt->arch) {
+		diag_plain(dg, path, SEV_ERROR, "this is a %s kernel, not %s",
+			   elf_arch->name, opt->arch->name);
+		return false;
+	}
+	opt->types->arch = opt->arch;
 	return true;
 }
 
