@@ -10,7 +10,7 @@ static void put_target(struct strbuf *sb, const struct target *t)
 	case TGT_KSYM:
 		if (t->module)
 			sb_printf(sb, "%s:", t->module);
-		sb_puts(sb, t->symbol);
+		sb_puts(sb, t->clone ? t->clone : t->symbol);
 		if (t->has_offset)
 			sb_printf(sb, "+%llu", t->offset);
 		break;

@@ -966,6 +966,8 @@ static void check_probe(struct checker *c, struct probe *p)
 	const struct func_info *fn = NULL;
 	if (diags_errors(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);
+	if (fn && fn->is_clone)
+		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_errors(c->dg) != errors;
 	check_args(c, p, fn);

@@ -231,6 +231,7 @@ struct target {
 	enum target_kind kind;
 	char *text; /* as written */
 	char *module, *path, *symbol, *group, *event;
+	const char *clone; /* the clone symbol to probe (foo.isra.0), if any */
 	unsigned long long offset;
 	bool has_offset;
 	struct loc loc, sym_loc, off_loc;

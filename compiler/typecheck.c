@@ -297,8 +297,11 @@ static bool eval_pktview(struct tc *c, const struct expr *e, struct place *pl)
 			  pl->type->target->kind == TY_STRUCT &&
 			  pl->type->target->name &&
 			  !strcmp(pl->type->target->name, "sk_buff"))) {
+		bool pp = pl->type->kind == TY_PTR && pl->type->target->kind == TY_PTR;
+		char *what = src_text(c, e->base->loc);
 		ERR(c, e->base->loc, "a packet view reads a struct sk_buff *; "
-		    "'%s' is %s", src_text(c, e->base->loc), tname(c, pl->type));
+		    "'%s' is %s%s%s%s", what, tname(c, pl->type),
+		    pp ? ": follow it with (" : "", pp ? what : "", pp ? "[0])" : "");
 		return false;
 	}
 	unsigned long long bit_off;

@@ -70,6 +70,12 @@ static struct expr *mk_deref(struct parse_ctx *, const char *, struct expr *,
 static struct expr *mk_cast(struct parse_ctx *, struct ctype *, struct expr *,
 			    struct loc);
 static void add_arg(struct parse_ctx *, struct probe *, struct arg *);
+static struct expr *mk_member(struct parse_ctx *, struct expr *, char *, bool,
+			      struct loc);
+static struct expr *mk_index(struct parse_ctx *, struct expr *, const char *,
+			     struct loc, struct loc);
+static struct expr *mk_tilde(struct parse_ctx *, struct expr *, const char *,
+			     struct loc, struct expr *, struct loc);
 static long long index_value(struct parse_ctx *, const char *, struct loc);
 static struct fexpr *mk_cmp(struct parse_ctx *, char *, struct loc,
 			    enum cmp_op, struct fvalue, struct loc);
@@ -136,7 +142,7 @@ static void yyerror(const YYLTYPE *, yyscan_t, struct parse_ctx *,
 %type <probe> probe head
 %type <str> opt_name
 %type <arg> arg
-%type <expr> expr primary base view tcast
+%type <expr> expr primary base view tcast paren pexpr pprimary rawbase
 %type <str> opt_fmt
 %type <ctype> ctype
 %type <str> typename
@@ -221,38 +227,38 @@ opt_ftype
 
 expr
 	: primary
-	| expr ARROW IDENT {
-		$$ = mk(pc, EX_MEMBER, @$);
-		$$->base = $1;
-		$$->name = $3;
-		$$->arrow = true;
-	}
-	| expr '.' IDENT {
-		$$ = mk(pc, EX_MEMBER, @$);
-		$$->base = $1;
-		$$->name = $3;
-	}
-	| expr '[' NUMBER ']' {
-		$$ = mk(pc, EX_INDEX, @$);
-		$$->base = $1;
-		$$->num = index_value(pc, $3, @3);
-	}
-	| expr '~' tcast {
-		$$ = $3;
-		$$->base = $1;
-		$$->loc = @$;
-	}
-	| expr FMT '~' tcast {
-		$$ = $4;
-		$$->base = $1;
-		$$->loc = @$;
-		$$->fmt = $2[0];
-		$$->fmt_loc = @2;
-	}
+	| expr ARROW IDENT		{ $$ = mk_member(pc, $1, $3, true, @$); }
+	| expr '.' IDENT		{ $$ = mk_member(pc, $1, $3, false, @$); }
+	| expr '[' NUMBER ']'		{ $$ = mk_index(pc, $1, $3, @3, @$); }
+	| expr '~' tcast		{ $$ = mk_tilde(pc, $1, NULL, @$, $3, @$); }
+	| expr FMT '~' tcast		{ $$ = mk_tilde(pc, $1, $2, @2, $4, @$); }
 	;
 
 primary
 	: base
+	| paren
+	| view base		{ $$ = $1; $$->base = $2; $$->loc = @$; }
+	| view '(' expr ')'	{ $$ = $1; $$->base = $3; $$->loc = @$; }
+	;
+
+/* (%0[0])->len: a parenthesized expression as a base. It may not start
+ * with a bare name, which would read as a cast to a typedef: (skb). */
+paren
+	: '(' pexpr ')'		{ $$ = $2; }
+	;
+
+pexpr
+	: pprimary
+	| pexpr ARROW IDENT		{ $$ = mk_member(pc, $1, $3, true, @$); }
+	| pexpr '.' IDENT		{ $$ = mk_member(pc, $1, $3, false, @$); }
+	| pexpr '[' NUMBER ']'		{ $$ = mk_index(pc, $1, $3, @3, @$); }
+	| pexpr '~' tcast		{ $$ = mk_tilde(pc, $1, NULL, @$, $3, @$); }
+	| pexpr FMT '~' tcast		{ $$ = mk_tilde(pc, $1, $2, @2, $4, @$); }
+	;
+
+pprimary
+	: rawbase
+	| paren
 	| view base		{ $$ = $1; $$->base = $2; $$->loc = @$; }
 	| view '(' expr ')'	{ $$ = $1; $$->base = $3; $$->loc = @$; }
 	;
@@ -292,13 +298,17 @@ tcast
 	;
 
 base
+	: rawbase
+	| IDENT		{ $$ = mk(pc, EX_PARAM, @1); $$->name = $1; }
+	;
+
+rawbase
 	: ARGNUM	{ $$ = mk_base(pc, $1, @1); }
 	| REG		{ $$ = mk_base(pc, $1, @1); }
 	| DOLLARVAR	{ $$ = mk_base(pc, $1, @1); }
 	| SYMREF	{ $$ = mk_base(pc, $1, @1); }
 	| IMM		{ $$ = mk_base(pc, $1, @1); }
 	| IMMSTR	{ $$ = mk_base(pc, $1, @1); }
-	| IDENT		{ $$ = mk(pc, EX_PARAM, @1); $$->name = $1; }
 	| DEREF '(' expr ')' { $$ = mk_deref(pc, $1, $3, @$); }
 	;
 
@@ -455,6 +465,40 @@ static struct expr *mk_cast(struct parse_ctx *pc, struct ctype *t,
 	e->type = t;
 	e->base = inner;
 	return e;
+}
+
+static struct expr *mk_member(struct parse_ctx *pc, struct expr *base,
+			      char *name, bool arrow, struct loc loc)
+{
+	struct expr *e = mk(pc, EX_MEMBER, loc);
+	e->base = base;
+	e->name = name;
+	e->arrow = arrow;
+	return e;
+}
+
+static struct expr *mk_index(struct parse_ctx *pc, struct expr *base,
+			     const char *num, struct loc num_loc, struct loc loc)
+{
+	struct expr *e = mk(pc, EX_INDEX, loc);
+	e->base = base;
+	e->num = index_value(pc, num, num_loc);
+	return e;
+}
+
+/* BASE [FMT] ~ CAST: the coolKprobe cast, which applies to what precedes. */
+static struct expr *mk_tilde(struct parse_ctx *pc, struct expr *base,
+			     const char *fmt, struct loc fmt_loc,
+			     struct expr *cast, struct loc loc)
+{
+	(void)pc;
+	cast->base = base;
+	cast->loc = loc;
+	if (fmt) {
+		cast->fmt = fmt[0];
+		cast->fmt_loc = fmt_loc;
+	}
+	return cast;
 }
 
 static void add_arg(struct parse_ctx *pc, struct probe *p, struct arg *a)

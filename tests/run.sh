@@ -21,7 +21,9 @@ passed=0 failed=0 skipped=0
 # Real kernels' types for the typed cases (fetched once, cached).
 KBTF=$(sh "$top/tests/kernels.sh" btf 6.1 amd64) || {
 	echo "FAIL cannot get the 6.1 kernel's BTF"; exit 1; }
-export KBTF
+KDWARF=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) || {
+	echo "FAIL cannot get the 6.1 kernel's DWARF"; exit 1; }
+export KBTF KDWARF
 
 pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
 fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
