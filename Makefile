@@ -41,6 +41,7 @@ GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/check.c compiler/usym.c compiler/types.c \
 	compiler/btfsrc.c compiler/dwarfsrc.c compiler/typecheck.c \
+	compiler/describe.c \
 	codegen/fetcharg.c codegen/show.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 	$(BUILD)/grammar/lexer.o

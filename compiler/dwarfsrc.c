@@ -416,8 +416,9 @@ static struct type *convert(struct dwsrc *d, Dwarf_Die *die)
 	    tag == DW_TAG_volatile_type || tag == DW_TAG_restrict_type ||
 	    tag == DW_TAG_atomic_type) {
 		struct type *base = convert_ref(d, die);
-		if (tag == DW_TAG_typedef && !base->alias) {
-			/* A copy that remembers the typedef name. */
+		if (tag == DW_TAG_typedef) {
+			/* A copy that remembers the typedef name: the
+			 * outermost one, as the sources spell the type. */
 			struct type *copy = arena_alloc(d->ts.arena, sizeof(*copy));
 			*copy = *base;
 			copy->alias = arena_strdup(d->ts.arena, dwarf_diename(die));

@@ -24,6 +24,7 @@ struct cli {
 	enum diag_format diag_format;
 	char **exprs;
 	size_t nexprs;
+	const char *describe;
 };
 
 static const char usage_text[] =
@@ -39,6 +40,9 @@ static const char usage_text[] =
 	"  -S, --show              print the tracefs writes of every probe\n"
 	"      --check             check the probes, write nothing\n"
 	"      --dump-ast          print the syntax tree\n"
+	"      --describe WHAT     print a function's prototype and where its\n"
+	"                          arguments are, or a struct's layout\n"
+	"                          ('struct sk_buff'), from the kernel's types\n"
 	"      --arch ARCH         target architecture (default: the host's)\n"
 	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
@@ -61,6 +65,7 @@ enum {
 	OPT_NO_TYPES,
 	OPT_COLOR,
 	OPT_DIAG_FORMAT,
+	OPT_DESCRIBE,
 };
 
 static const struct option long_options[] = {
@@ -76,6 +81,7 @@ static const struct option long_options[] = {
 	{"color", optional_argument, NULL, OPT_COLOR},
 	{"colour", optional_argument, NULL, OPT_COLOR},
 	{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
+	{"describe", required_argument, NULL, OPT_DESCRIBE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -140,6 +146,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 				return usage_error("--diagnostics-format takes text or "
 						   "json, not '%s'", optarg);
 			break;
+		case OPT_DESCRIBE:
+			cli->describe = optarg;
+			break;
 		case 'h':
 			printf(usage_text, arch_names());
 			return 0;
@@ -154,7 +163,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 					   argv[optind - 1]);
 		}
 	}
-	if (optind == argc && cli->nexprs == 0)
+	if (optind == argc && cli->nexprs == 0 && !cli->describe)
 		return usage_error("%s", "no input: give a FILE or -e PROBE");
 	if (cli->no_types && (cli->btf || cli->vmlinux))
 		return usage_error("%s", "--no-types and --btf/--vmlinux exclude "
@@ -262,6 +271,11 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	if (!open_types(cli, &opt, dg)) {
 		return 1;
 	}
+	if (cli->describe) {
+		int status = describe(stdout, &opt, cli->describe, dg);
+		typesrc_close(opt.types);
+		return status;
+	}
 	struct program *prog = program_new();
 	for (size_t i = 0; i < nsrcs; i++)
 		parse_source(srcs[i], prog, dg);
@@ -302,6 +316,7 @@ int main(int argc, char **argv)
 	struct source **srcs;
 	size_t n = read_sources(&cli, argc, argv, &srcs, dg);
 	status = run(&cli, srcs, n, dg);
+	fflush(stdout); /* what was printed comes before what went wrong */
 	diags_flush(dg, stderr);
 	diags_free(dg);
 	for (size_t i = 0; i < n; i++)

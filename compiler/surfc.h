@@ -377,6 +377,9 @@ bool typecheck_arg(const struct options *, struct diags *,
 		   const struct probe *, const struct func_info *,
 		   const struct arg *, char fmt, struct argplan *);
 
+/* describe.c: surfc --describe. Returns the exit status. */
+int describe(FILE *, const struct options *, const char *what, struct diags *);
+
 /* codegen/: fetch plans to tracefs text. */
 
 /* The event definition line for probe_events, without group quoting. */

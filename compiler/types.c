@@ -53,6 +53,18 @@ static void put_type(struct strbuf *sb, const struct type *t, int depth)
 			sb_puts(sb, t->alias);
 			break;
 		}
+		if (t->target->kind == TY_FUNC) { /* int (*)(void *) */
+			const struct type *fn = t->target;
+			put_type(sb, fn->target, depth + 1);
+			sb_puts(sb, " (*)(");
+			for (size_t i = 0; i < fn->nparams; i++) {
+				if (i)
+					sb_puts(sb, ", ");
+				put_type(sb, fn->params[i].type, depth + 1);
+			}
+			sb_puts(sb, ")");
+			break;
+		}
 		put_type(sb, t->target, depth + 1);
 		sb_puts(sb, t->target->kind == TY_PTR ? "*" : " *");
 		break;
@@ -67,7 +79,7 @@ static void put_type(struct strbuf *sb, const struct type *t, int depth)
 			if (i)
 				sb_puts(sb, ", ");
 			put_type(sb, t->params[i].type, depth + 1);
-			if (t->params[i].name)
+			if (t->params[i].name && *t->params[i].name)
 				sb_printf(sb, " %s", t->params[i].name);
 		}
 		sb_puts(sb, t->variadic ? ", ...)" : ")");

@@ -1,0 +1,168 @@
+/* describe.c: surfc --describe, what pahole and perf probe -V tell, from
+ * whichever type source is in use:
+ *
+ *   surfc --describe 'struct sk_buff'   members, offsets, sizes, bitfields
+ *   surfc --describe kernel_clone       prototype, where each argument is */
+#include <string.h>
+
+#include "surfc.h"
+
+/* "char comm[16]", "struct mm_struct *mm", "int (*fn)(void *)" */
+static char *decl(struct arena *a, const struct type *t, const char *name)
+{
+	const char *dims = "";
+	while (t->kind == TY_ARRAY && !t->alias) {
+		dims = arena_printf(a, "%s[%llu]", dims, t->nelems);
+		t = t->target;
+	}
+	name = name ? name : "";
+	if (t->kind == TY_PTR && !t->alias && t->target->kind == TY_FUNC) {
+		const struct type *fn = t->target;
+		struct strbuf sb = {0};
+		sb_printf(&sb, "%s (*%s%s)(", type_name(a, fn->target), name, dims);
+		for (size_t i = 0; i < fn->nparams; i++)
+			sb_printf(&sb, "%s%s", i ? ", " : "",
+				  type_name(a, fn->params[i].type));
+		sb_puts(&sb, fn->nparams ? ")" : "void)");
+		char *r = arena_strdup(a, sb.s);
+		sb_free(&sb);
+		return r;
+	}
+	char *tn = type_name(a, t);
+	size_t n = strlen(tn);
+	return arena_printf(a, "%s%s%s%s", tn,
+			    !*name || (n && tn[n - 1] == '*') ? "" : " ", name, dims);
+}
+
+static void put_decl(FILE *f, struct arena *a, const struct type *t,
+		     const char *name)
+{
+	fputs(decl(a, t, name), f);
+}
+
+static void put_members(FILE *f, struct typesrc *ts, struct type *t,
+			unsigned long long base_bits, int depth)
+{
+	type_complete(ts, t);
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct member *m = &t->members[i];
+		unsigned long long bits = base_bits + m->bit_offset;
+		bool anon = !m->name && (m->type->kind == TY_STRUCT ||
+					 m->type->kind == TY_UNION);
+		fprintf(f, "%*s", depth * 8, "");
+		if (anon) {
+			fprintf(f, "%s {\n", m->type->kind == TY_UNION ? "union"
+								      : "struct");
+			put_members(f, ts, m->type, bits, depth + 1);
+			fprintf(f, "%*s};%*s/* %5llu %5llu */\n", depth * 8, "",
+				54 - depth * 8, "", bits / 8, m->type->size);
+			continue;
+		}
+		char *d = decl(ts->arena, m->type, m->name);
+		if (m->bit_size)
+			d = arena_printf(ts->arena, "%s:%u", d, m->bit_size);
+		int used = (int)strlen(d) + 1 + depth * 8;
+		fprintf(f, "%s;%*s", d, used < 56 ? 56 - used : 1, "");
+		if (m->bit_size)
+			fprintf(f, "/* %5llu:%2llu %3llu */\n", bits / 8, bits % 8,
+				m->type->size);
+		else
+			fprintf(f, "/* %5llu %5llu */\n", bits / 8, m->type->size);
+	}
+}
+
+static int describe_type(FILE *f, struct typesrc *ts, const char *what)
+{
+	static const struct {
+		const char *kw;
+		enum ctype_kind kind;
+	} kws[] = {{"struct ", CT_STRUCT}, {"union ", CT_UNION},
+		   {"enum ", CT_ENUM}};
+	enum ctype_kind kind = CT_NAMED;
+	const char *name = what;
+	for (size_t i = 0; i < 3; i++) {
+		if (!strncmp(what, kws[i].kw, strlen(kws[i].kw))) {
+			kind = kws[i].kind;
+			name = what + strlen(kws[i].kw);
+		}
+	}
+	struct type *t = ts->ops->named(ts, kind, name);
+	if (!t)
+		return 1;
+	if (t->kind != TY_STRUCT && t->kind != TY_UNION) {
+		fprintf(f, "%s: ", what);
+		put_decl(f, ts->arena, t, NULL);
+		fprintf(f, " (%llu bytes)\n", t->size);
+		return 0;
+	}
+	fprintf(f, "%s %s {\n", t->kind == TY_UNION ? "union" : "struct",
+		t->name ? t->name : name);
+	put_members(f, ts, t, 0, 1);
+	fprintf(f, "};%*s/* size: %llu */\n", 54, "", t->size);
+	return 0;
+}
+
+static int describe_function(FILE *f, const struct options *opt,
+			     const char *name)
+{
+	struct typesrc *ts = opt->types;
+	const struct func_info *fn = ts->ops->function(ts, name);
+	if (!fn)
+		return 1;
+	const struct type *p = fn->proto;
+	char *ret = decl(ts->arena, p->target, NULL);
+	fprintf(f, "%s%s%s(", ret, ret[strlen(ret) - 1] == '*' ? "" : " ",
+		fn->name);
+	for (size_t i = 0; i < p->nparams; i++) {
+		fputs(i ? ", " : "", f);
+		put_decl(f, ts->arena, p->params[i].type, p->params[i].name);
+	}
+	fprintf(f, "%s)\n", p->variadic ? ", ..." : p->nparams ? "" : "void");
+	const struct arch *a = opt->arch;
+	for (size_t i = 0; i < p->nparams; i++) {
+		const char *where = fn->locs && fn->locs[i].known
+			? fn->locs[i].fetcharg
+			: i < a->nargregs ? arena_printf(ts->arena, "%%%s", a->argregs[i])
+			: a->stack_base >= 0 ? arena_printf(ts->arena, "$stack%zu",
+				i - a->nargregs + (size_t)a->stack_base)
+			: "(stack)";
+		fprintf(f, "  %%%-3zu %-20s %-10s ", i, p->params[i].name ?
+			p->params[i].name : "?", where);
+		put_decl(f, ts->arena, p->params[i].type, NULL);
+		fputc('\n', f);
+	}
+	if (p->target->kind != TY_VOID) {
+		fprintf(f, "  %-24s %-10s ", "return", "$retval");
+		put_decl(f, ts->arena, p->target, NULL);
+		fputc('\n', f);
+	}
+	if (fn->is_clone)
+		fprintf(f, "  (only the clone %s exists; %s)\n", fn->name,
+			fn->locs ? "the locations are DWARF's" :
+			"its registers need not follow the calling convention");
+	return 0;
+}
+
+int describe(FILE *f, const struct options *opt, const char *what,
+	     struct diags *dg)
+{
+	bool is_type = !strncmp(what, "struct ", 7) || !strncmp(what, "union ", 6) ||
+		       !strncmp(what, "enum ", 5);
+	if (!opt->types) {
+		diag_plain(dg, "surfc", SEV_ERROR, "--describe needs kernel types: "
+			   "pass --btf FILE or --vmlinux FILE");
+		return 1;
+	}
+	if (!is_type && describe_function(f, opt, what) == 0)
+		return 0;
+	if (describe_type(f, opt->types, what) == 0)
+		return 0;
+	const char *near = is_type ? NULL : typesrc_closest_function(opt->types, what);
+	if (near)
+		diag_plain(dg, "surfc", SEV_ERROR, "no function or type '%s' in the "
+			   "kernel's types; did you mean '%s'?", what, near);
+	else
+		diag_plain(dg, "surfc", SEV_ERROR, "no function or type '%s' in the "
+			   "kernel's types", what);
+	return 1;
+}
