@@ -152,50 +152,69 @@ void sb_free(struct strbuf *sb)
 	sb->len = sb->cap = 0;
 }
 
-/* Optimal string alignment distance (Levenshtein plus transpositions),
- * capped: names longer than 64 bytes are never suggested. */
-static unsigned edit_distance(const char *a, const char *b)
+/* Optimal string alignment distance (Levenshtein plus transpositions), or
+ * max + 1 as soon as it is known to exceed max: only cells within max of
+ * the diagonal are computed, and a row whose best cell is over max ends
+ * it. Names longer than 64 bytes are never suggested. */
+static unsigned edit_distance(const char *a, const char *b, unsigned max)
 {
 	size_t n = strlen(a), m = strlen(b);
-	if (n > 64 || m > 64)
-		return UINT32_MAX;
-	unsigned d[65][65];
-	for (size_t i = 0; i <= n; i++)
-		d[i][0] = (unsigned)i;
+	unsigned over = max + 1;
+	if (n > 64 || m > 64 || (n > m ? n - m : m - n) > max)
+		return over;
+	/* Three rows: two back for transpositions, the last, this one. */
+	unsigned rows[3][65], *pp = rows[0], *prev = rows[1], *cur = rows[2];
 	for (size_t j = 0; j <= m; j++)
-		d[0][j] = (unsigned)j;
+		prev[j] = j <= max ? (unsigned)j : over;
 	for (size_t i = 1; i <= n; i++) {
-		for (size_t j = 1; j <= m; j++) {
-			unsigned cost = a[i - 1] != b[j - 1];
-			unsigned v = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < v)
-				v = d[i][j - 1] + 1;
-			if (d[i - 1][j - 1] + cost < v)
-				v = d[i - 1][j - 1] + cost;
+		size_t lo = i > max ? i - max : 1, hi = i + max < m ? i + max : m;
+		unsigned best = over;
+		cur[0] = i <= max ? (unsigned)i : over;
+		if (lo > 1)
+			cur[lo - 1] = over;
+		for (size_t j = lo; j <= hi; j++) {
+			unsigned v = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
 			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
-				v = d[i - 2][j - 2] + 1;
-			d[i][j] = v;
+			    a[i - 2] == b[j - 1] && pp[j - 2] + 1 < v)
+				v = pp[j - 2] + 1;
+			cur[j] = v > over ? over : v;
+			if (cur[j] < best)
+				best = cur[j];
 		}
+		if (hi < m)
+			cur[hi + 1] = over;
+		if (best > max)
+			return over;
+		unsigned *t = pp;
+		pp = prev;
+		prev = cur;
+		cur = t;
 	}
-	return d[n][m];
+	return prev[m] > max ? over : prev[m];
 }
 
 const char *closest_name(const char *name, const char *const *cands, size_t n)
 {
 	const char *best = NULL;
-	unsigned best_d = UINT32_MAX;
 	size_t len = strlen(name);
 	/* Allow about one edit in three characters, at least one. */
 	unsigned limit = len < 3 ? 1 : (unsigned)(len + 2) / 3;
+	unsigned best_d = limit + 1;
 	for (size_t i = 0; i < n; i++) {
-		unsigned d = edit_distance(name, cands[i]);
-		if (d < best_d) {
+		/* Only a closer name than the best so far matters. */
+		unsigned d = edit_distance(name, cands[i], best_d - 1);
+		if (d < best_d && d > 0) {
 			best_d = d;
 			best = cands[i];
+			if (d == 1)
+				break;
 		}
 	}
-	return best_d <= limit && best_d > 0 ? best : NULL;
+	return best;
 }
 
 bool is_identifier(const char *s)

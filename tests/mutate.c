@@ -5,7 +5,8 @@
  * report or an input that takes more than 5 s fails the run and prints
  * the input.
  *
- *   mutate COUNT FILE...      (MUTATE_SEED=N picks another sequence) */
+ *   mutate COUNT FILE...      (MUTATE_SEED=N picks another sequence;
+ *                              MUTATE_BTF=FILE types every other input) */
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ static char *mutate(const char *text)
 static const char *const arches[] = {"x86_64", "aarch64", "riscv64", "ppc64",
 				     "ppc64le", "s390x", "loongarch64", "arm"};
 
+static struct typesrc *types;
+
 static void compile(const char *text, unsigned round, FILE *null)
 {
 	struct source *src = source_from_string("mutated.surf", text);
@@ -105,6 +108,7 @@ static void compile(const char *text, unsigned round, FILE *null)
 		.no_types = round & 4,
 		.check_only = round & 8,
 		.group = "surfc",
+		.types = round & 16 ? types : NULL,
 	};
 	parse_source(src, prog, dg);
 	ast_dump(null, prog);
@@ -136,6 +140,12 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
+	const char *btf = getenv("MUTATE_BTF");
+	char *err = NULL;
+	if (btf && !(types = typesrc_open_btf(btf, &err))) {
+		fprintf(stderr, "mutate: %s: %s\n", btf, err);
+		return 2;
+	}
 	signal(SIGALRM, report);
 	signal(SIGSEGV, report);
 	signal(SIGABRT, report);
@@ -150,6 +160,7 @@ int main(int argc, char **argv)
 		free(text);
 	}
 	fclose(null);
+	typesrc_close(types);
 	for (size_t i = 0; i < nfiles; i++)
 		source_free(files[i]);
 	free(files);

@@ -67,7 +67,7 @@ done
 
 # A mutation run over the samples: no input may crash or hang the parser.
 if [ -n "$MUTATE" ]; then
-	if "$MUTATE" 4000 "$top"/samples/*.surf "$top"/tests/golden/*.surf \
+	if MUTATE_BTF=$KBTF "$MUTATE" 4000 "$top"/samples/*.surf "$top"/tests/golden/*.surf \
 		>"$out/mutate.out" 2>&1; then
 		pass "mutate ($(tail -n 1 "$out/mutate.out"))"
 	else
