@@ -42,9 +42,9 @@ SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/check.c compiler/usym.c compiler/types.c \
 	compiler/btfsrc.c compiler/dwarfsrc.c compiler/typecheck.c \
 	compiler/describe.c \
-	codegen/fetcharg.c codegen/show.c grammar/parse.c
+	codegen/fetcharg.c codegen/show.c codegen/script.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
-	$(BUILD)/grammar/lexer.o
+	$(BUILD)/grammar/lexer.o $(BUILD)/runtime.o
 MAIN_OBJ := $(BUILD)/compiler/main.o
 FUZZ := $(BUILD)/tests/mutate
 
@@ -75,6 +75,15 @@ $(BUILD)/grammar/lexer.o: ALL_CFLAGS += -Wno-sign-compare -Wno-unused-function \
 $(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# The runtime stays real .sh/.awk files; the build embeds them.
+$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/embed.sh
+	@mkdir -p $(dir $@)
+	{ sh runtime-sh/embed.sh runtime_sh runtime-sh/surfc.sh && \
+	  sh runtime-sh/embed.sh convert_awk runtime-sh/convert.awk; } >$@
+
+$(BUILD)/runtime.o: $(BUILD)/runtime.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 fuzz: $(FUZZ)
 

@@ -1,5 +1,6 @@
 /* fetcharg.c: fetch plans to the text tracefs takes: the probe definition
  * line for kprobe_events/uprobe_events, and the filter expression. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "../compiler/surfc.h"
@@ -26,14 +27,47 @@ static void put_target(struct strbuf *sb, const struct target *t)
 	}
 }
 
-char *probe_definition(const struct probe *p, const char *group)
+char *probe_target_and_args(const struct probe *p)
 {
 	struct strbuf sb = {0};
-	sb_printf(&sb, "%c:%s/%s ", p->kind == PROBE_RETURN ? 'r' : 'p', group,
-		  p->event);
 	put_target(&sb, &p->target);
 	for (size_t i = 0; i < p->nargs; i++)
 		sb_printf(&sb, " %s=%s", p->args[i].name, p->plans[i].fetcharg);
+	return sb.s;
+}
+
+char *probe_definition(const struct probe *p, const char *group)
+{
+	struct strbuf sb = {0};
+	char *rest = probe_target_and_args(p);
+	sb_printf(&sb, "%c:%s/%s %s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
+		  p->event, rest);
+	free(rest);
+	return sb.s;
+}
+
+/* The probe as written, on one line: continuations and newlines become
+ * single blanks. */
+char *probe_source_text(const struct probe *p)
+{
+	struct strbuf sb = {0};
+	const char *s = p->src->text + p->loc.start;
+	const char *end = p->src->text + p->loc.end;
+	bool blank = false;
+	for (; s < end; s++) {
+		bool cont = *s == '\\' && s + 1 < end && s[1] == '\n';
+		if (cont || *s == '\n' || *s == '\r' || *s == ' ' || *s == '\t') {
+			blank = true;
+			s += cont;
+			continue;
+		}
+		if (blank)
+			sb_putc(&sb, ' ');
+		blank = false;
+		sb_putc(&sb, *s);
+	}
+	if (!sb.s)
+		sb_puts(&sb, "");
 	return sb.s;
 }
 

@@ -18,35 +18,14 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
-/* The probe's source text on one line: continuations and newlines folded
- * into single blanks. */
-static void put_source(FILE *f, const struct probe *p)
-{
-	const char *s = p->src->text + p->loc.start;
-	const char *end = p->src->text + p->loc.end;
-	bool blank = false;
-	for (; s < end; s++) {
-		bool space = *s == '\\' && s + 1 < end && s[1] == '\n';
-		if (space || *s == '\n' || *s == '\r' || *s == ' ' || *s == '\t') {
-			blank = true;
-			s += space;
-			continue;
-		}
-		if (blank)
-			fputc(' ', f);
-		blank = false;
-		fputc(*s, f);
-	}
-}
-
 static void show_probe(FILE *f, const struct probe *p,
 		       const struct options *opt)
 {
 	unsigned line, col;
 	source_linecol(p->src, p->loc.start, &line, &col);
-	fprintf(f, "# %s:%u: ", p->src->name, line);
-	put_source(f, p);
-	fputc('\n', f);
+	char *text = probe_source_text(p);
+	fprintf(f, "# %s:%u: %s\n", p->src->name, line, text);
+	free(text);
 	char *filter = probe_filter_text(p, opt);
 	const char *group = opt->group;
 	const char *event = p->event;

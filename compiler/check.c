@@ -453,6 +453,12 @@ static int check_expr(struct checker *c, const struct probe *p,
 	case EX_PKTVIEW:
 		check_pktview(c, e);
 		break;
+	case EX_IMMSTR:
+		/* The kernel splits a definition at blanks, quotes or not. */
+		if (strpbrk(e->name, " \t"))
+			ERR(c, e->loc, "an immediate string cannot hold blanks: the "
+			    "kernel splits probe definitions at them");
+		break;
 	default:
 		break;
 	}
@@ -660,6 +666,34 @@ static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
 	sb_free(&sb);
 }
 
+const char *arg_conversion(const char *name)
+{
+	static const char *const kinds[] = {"b16", "b32", "b64",
+					    "B16", "B32", "B64"};
+	if (!strncmp(name, "ip_", 3))
+		return "ip";
+	for (size_t i = 0; i < 6; i++)
+		if (!strncmp(name, kinds[i], 3) && name[3] == '_')
+			return kinds[i];
+	return NULL;
+}
+
+/* ip_ and bNN_ arguments are converted on the stream from hex digits:
+ * unless the user chose a type, the kernel is asked to print hex. */
+static void hex_for_conversion(struct checker *c, const struct arg *a,
+			       struct argplan *plan)
+{
+	const char *conv = arg_conversion(a->name);
+	if (!conv || a->ftype || !plan->fetcharg)
+		return;
+	unsigned bits = conv[0] == 'i' ? 32 : (unsigned)atoi(conv + 1);
+	const char *colon = strrchr(plan->fetcharg, ':');
+	size_t keep = colon && !strchr(colon, ')') ? (size_t)(colon - plan->fetcharg)
+						   : strlen(plan->fetcharg);
+	plan->fetcharg = arena_printf(c->arena, "%.*s:x%u", (int)keep,
+				      plan->fetcharg, bits);
+}
+
 /* The kernel's limits on one fetcharg: its length and its nesting. */
 static void check_limits(struct checker *c, const struct arg *a,
 			 const char *fetcharg)
@@ -705,6 +739,7 @@ static void check_args(struct checker *c, struct probe *p,
 		const struct expr *typed = typed_node(a->expr);
 		if (!typed && !(fn && uses_proto(a->expr))) {
 			plan_raw(c, a, &p->plans[i]);
+			hex_for_conversion(c, a, &p->plans[i]);
 			if (diags_errors(c->dg) == errors)
 				check_limits(c, a, p->plans[i].fetcharg);
 			continue;
@@ -718,8 +753,10 @@ static void check_args(struct checker *c, struct probe *p,
 				     "':%s' overrides the format letter '%c'",
 				     a->ftype, fmt);
 			if (diags_errors(c->dg) == errors && !c->skip_typed &&
-			    typecheck_arg(c->opt, c->dg, p, fn, a, fmt, &p->plans[i]))
+			    typecheck_arg(c->opt, c->dg, p, fn, a, fmt, &p->plans[i])) {
+				hex_for_conversion(c, a, &p->plans[i]);
 				check_limits(c, a, p->plans[i].fetcharg);
+			}
 			else
 				p->plans[i].unresolved = true;
 			continue;

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "surfc.h"
@@ -25,6 +26,7 @@ struct cli {
 	char **exprs;
 	size_t nexprs;
 	const char *describe;
+	char *cmdline;
 };
 
 static const char usage_text[] =
@@ -254,6 +256,46 @@ static bool open_types(const struct cli *cli, struct options *opt,
 	return true;
 }
 
+/* The command line, for the script's header: one line, quoted for sh
+ * where a word needs it. */
+static char *command_line(int argc, char **argv)
+{
+	struct strbuf sb = {0};
+	sb_puts(&sb, "surfc");
+	for (int i = 1; i < argc; i++) {
+		bool plain = *argv[i] != '\0';
+		for (const char *s = argv[i]; *s; s++)
+			plain &= strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					"0123456789-_./=:,+%@", *s) != NULL;
+		sb_puts(&sb, plain ? " " : " '");
+		for (const char *s = argv[i]; *s; s++) {
+			if (*s == '\'')
+				sb_puts(&sb, "'\\''");
+			else
+				sb_putc(&sb, *s == '\n' || *s == '\r' ? ' ' : *s);
+		}
+		if (!plain)
+			sb_putc(&sb, '\'');
+	}
+	return sb.s;
+}
+
+static void write_output(struct cli *cli, struct program *prog,
+			 struct options *opt, struct diags *dg)
+{
+	FILE *out = open_output(cli->output, dg);
+	if (!out)
+		return;
+	write_script(out, prog, opt, cli->cmdline);
+	if (out != stdout) {
+		/* A script to run: rwxr-xr-x, whatever the umask. */
+		if (fchmod(fileno(out), 0755))
+			diag_plain(dg, cli->output, SEV_ERROR, "cannot chmod: %m");
+		if (fclose(out))
+			diag_plain(dg, cli->output, SEV_ERROR, "write error");
+	}
+}
+
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg)
 {
@@ -293,8 +335,7 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 						   "write error");
 			}
 		} else if (!diags_errors(dg) && cli->mode == MODE_SCRIPT) {
-			diag_plain(dg, "surfc", SEV_ERROR, "writing the script is "
-				   "not implemented yet; use -S or --check");
+			write_output(cli, prog, &opt, dg);
 		}
 	}
 	program_free(prog);
@@ -312,6 +353,7 @@ int main(int argc, char **argv)
 		free(cli.exprs);
 		return status;
 	}
+	cli.cmdline = command_line(argc, argv);
 	struct diags *dg = diags_new(cli.diag_format, want_color(cli.color));
 	struct source **srcs;
 	size_t n = read_sources(&cli, argc, argv, &srcs, dg);
@@ -323,5 +365,6 @@ int main(int argc, char **argv)
 		source_free(srcs[i]);
 	free(srcs);
 	free(cli.exprs);
+	free(cli.cmdline);
 	return status;
 }

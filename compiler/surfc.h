@@ -369,6 +369,9 @@ struct argplan {
 };
 
 void check_program(struct program *, const struct options *, struct diags *);
+/* The display conversion an argument's name asks for (ip_, b16_... B64_),
+ * as the script's converter names it, or NULL. */
+const char *arg_conversion(const char *name);
 
 /* typecheck.c: structured expressions against kernel types. */
 const struct func_info *typecheck_function(const struct options *,
@@ -384,6 +387,13 @@ int describe(FILE *, const struct options *, const char *what, struct diags *);
 
 /* The event definition line for probe_events, without group quoting. */
 char *probe_definition(const struct probe *, const char *group);
+/* The definition after "p:GROUP/NAME ": target and arguments. */
+char *probe_target_and_args(const struct probe *);
+/* The probe as written, folded onto one line. */
+char *probe_source_text(const struct probe *);
+/* The script (script.c); cmdline goes into its header. */
+void write_script(FILE *, const struct program *, const struct options *,
+		  const char *cmdline);
 /* The filter expression as written to tracefs, or NULL. */
 char *probe_filter_text(const struct probe *, const struct options *);
 void show_program(FILE *, const struct program *, const struct options *);

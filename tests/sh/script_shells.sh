@@ -1,0 +1,38 @@
+# Sourced by tests/run.sh: a generated script under six shells, against a
+# fake tracefs, in dry-run mode (-l, then -n: every write it would make).
+# Every shell must print exactly tests/script/shells.expect.
+script_shells() {
+	fake=$out/tracefs
+	rm -rf "$fake"
+	mkdir -p "$fake/instances" "$fake/events/sched/sched_process_exec"
+	cp "$top/tests/script/README.fixture" "$fake/README"
+	: >"$fake/kprobe_events"
+	: >"$fake/uprobe_events"
+	printf 'kernel_clone\n__netif_receive_skb_core\n' >"$fake/available_filter_functions"
+	script=$out/shells.sh
+	(cd "$top/tests/script" && "$SURFC" --no-types --arch x86_64 -o "$script" shells.surf) ||
+		{ fail "script/compile"; return; }
+	if shellcheck -s sh "$script" >"$out/shellcheck.out" 2>&1; then
+		pass "script/shellcheck"
+	else
+		fail "script/shellcheck"
+		head -20 "$out/shellcheck.out"
+	fi
+	for sh in "busybox ash" dash "bash --posix" mksh posh yash; do
+		name=$(echo "$sh" | cut -d' ' -f1)
+		# shellcheck disable=SC2086
+		{ SURFC_TRACEFS=$fake $sh "$script" -l; echo "[exit $?]"
+		  SURFC_TRACEFS=$fake $sh "$script" -n; echo "[exit $?]"; } \
+			>"$out/shells.$name" 2>&1
+		if [ "${UPDATE:-}" = 1 ] && [ "$name" = dash ]; then
+			cp "$out/shells.$name" "$top/tests/script/shells.expect"
+		fi
+		if cmp -s "$out/shells.$name" "$top/tests/script/shells.expect"; then
+			pass "script/shell $name"
+		else
+			fail "script/shell $name"
+			diff -u "$top/tests/script/shells.expect" "$out/shells.$name" | head -20
+		fi
+	done
+}
+script_shells
