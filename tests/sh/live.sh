@@ -1,0 +1,282 @@
+# Sourced by tests/run.sh: generated scripts on this machine's real tracefs
+# (uprobes and trace events; kprobes run in the qemu guests). As root.
+#
+# Before and after every case the tracefs state that matters is compared:
+# uprobe_events, kprobe_events, instances/, the global enable and filter of
+# the event used, tracing_on, current_tracer. A probe of "another tool"
+# (othertool/keepme) must survive every run.
+TR=/sys/kernel/tracing
+
+live_snapshot() {
+	for f in uprobe_events kprobe_events tracing_on current_tracer \
+		events/sched/sched_process_exec/enable events/sched/sched_process_exec/filter; do
+		[ -f "$TR/$f" ] && { echo "== $f"; cat "$TR/$f"; }
+	done
+	echo "== instances"
+	ls "$TR/instances"
+}
+
+# live_clean NAME: the state is as it was before the case.
+live_clean() {
+	live_snapshot >"$out/live.after"
+	if cmp -s "$out/live.before" "$out/live.after"; then
+		pass "live/$1: nothing left behind"
+	else
+		fail "live/$1: tracefs changed"
+		diff "$out/live.before" "$out/live.after" | head -10
+	fi
+}
+
+# live_armed PID N: waits until run PID has N events enabled (its own
+# group's, and sched_process_exec). Only those files are read: the poll
+# itself must not flood a probe on read().
+live_armed() {
+	i=0
+	while [ $i -lt 100 ]; do
+		n=$(grep -c 1 "$TR/instances/surfc_$1"/events/surfc_$1/*/enable \
+			"$TR/instances/surfc_$1"/events/sched/sched_process_exec/enable \
+			2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# live_compile NAME: tests/out/NAME.surf -> tests/out/NAME.sh
+live_compile() {
+	"$SURFC" --no-types -o "$out/$1.sh" "$out/$1.surf" 2>"$out/$1.err" ||
+		{ fail "live/$1: compile"; cat "$out/$1.err"; return 1; }
+}
+
+live_setup() {
+	[ -f "$TR/README" ] || mount -t tracefs nodev "$TR" 2>/dev/null
+	if [ "$(id -u)" != 0 ] || [ ! -w "$TR/uprobe_events" ]; then
+		fail "live: needs root and a tracefs with uprobe_events"
+		return 1
+	fi
+	cc -g -O0 -o "$out/target" "$top/tests/live/target.c" &&
+		cc -o "$out/sigdfl" "$top/tests/live/sigdfl.c" || {
+		fail "live: cannot build the test programs"; return 1; }
+	cp /bin/true "$out/surfc_marker"
+	echo '-:othertool/keepme' 2>/dev/null >>"$TR/uprobe_events"
+	echo 'p:othertool/keepme /bin/true:0x10' >>"$TR/uprobe_events"
+	live_snapshot >"$out/live.before"
+	grep -q othertool "$out/live.before"
+}
+
+live_values() {
+	cat >"$out/values.surf" <<EOF
+P $out/target:process x=+0(%di):s32 nm=+4(%di):string big=+24(%di):s64
+EOF
+	live_compile values || return
+	sh "$out/values.sh" -q -d 3 -o "$out/values.txt" &
+	pid=$!
+	live_armed $pid 1 || { fail "live/values: never armed"; wait $pid; return; }
+	"$out/target" 5 10
+	wait $pid
+	rc=$?
+	n=$(grep -c 'x=100[0-4] nm="item[0-4]" big=1099511627776' "$out/values.txt")
+	if [ $rc = 0 ] && [ "$n" = 5 ]; then
+		pass "live/values: uprobe read 5 structs exactly (-d 3 ended, exit 0)"
+	else
+		fail "live/values: exit $rc, $n of 5 events right"
+		head -5 "$out/values.txt"
+	fi
+	live_clean values
+}
+
+live_symbol() {
+	# PATH:SYMBOL resolves to the same offset nm gives (PIE: the file
+	# offset of .text equals its address).
+	want=$(nm "$out/target" | awk '$3 == "process" { sub(/^0+/, "", $1); print "0x" $1 }')
+	got=$("$SURFC" -S --no-types -e "P $out/target:process" |
+		sed -n 's/.*target:\(0x[0-9a-f]*\).*/\1/p')
+	if [ -n "$want" ] && [ "$want" = "$got" ]; then
+		pass "live/symbol: $out/target:process is $got, as nm says"
+	else
+		fail "live/symbol: surfc says '$got', nm '$want'"
+	fi
+}
+
+live_event() {
+	cat >"$out/event.surf" <<'EOF'
+e sched/sched_process_exec f:filename~"*surfc_marker"
+EOF
+	live_compile event || return
+	sh "$out/event.sh" -q -d 3 -o "$out/event.txt" &
+	pid=$!
+	live_armed $pid 1 || { fail "live/event: never armed"; wait $pid; return; }
+	"$out/surfc_marker"; "$out/surfc_marker"; "$out/surfc_marker"; /bin/true
+	wait $pid
+	n=$(grep -c 'filename=.*surfc_marker' "$out/event.txt")
+	others=$(grep -vc 'surfc_marker' "$out/event.txt")
+	if [ "$n" = 3 ] && [ "$others" = 0 ]; then
+		pass "live/event: the filter let exactly the 3 marker execs through"
+	else
+		fail "live/event: $n marker lines, $others others"
+		head -5 "$out/event.txt"
+	fi
+	live_clean event
+}
+
+# live_signal NAME SIGNAL: the run ends on SIGNAL, exit 0, nothing left.
+live_signal() {
+	cat >"$out/sig.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+e sched/sched_process_exec
+EOF
+	live_compile sig || return
+	"$out/sigdfl" sh "$out/sig.sh" -q -o "$out/sig.txt" &
+	pid=$!
+	live_armed $pid 2 || { fail "live/$1: never armed"; kill -9 -$pid; return; }
+	if [ "$2" = INT ]; then
+		kill -INT -$pid # the whole group, as a terminal's Ctrl-C
+	else
+		kill -"$2" $pid
+	fi
+	wait $pid
+	rc=$?
+	if [ $rc = 0 ]; then
+		pass "live/$1: SIG$2 ends the run with exit 0"
+	else
+		fail "live/$1: SIG$2 gave exit $rc"
+	fi
+	live_clean "$1"
+}
+
+live_pipe() {
+	cat >"$out/pipe.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+EOF
+	live_compile pipe || return
+	{ sh "$out/pipe.sh" -q | head -n 1 >"$out/pipe.txt"; } &
+	job=$!
+	sleep 0.5
+	"$out/target" 100 10 &
+	tpid=$!
+	wait $job
+	kill $tpid 2>/dev/null
+	wait $tpid 2>/dev/null
+	if [ "$(wc -l <"$out/pipe.txt")" = 1 ] && grep -q 'x=1000' "$out/pipe.txt"; then
+		pass "live/pipe: the run ends when its reader's pipe closes"
+	else
+		fail "live/pipe: $(cat "$out/pipe.txt")"
+	fi
+	live_clean pipe
+}
+
+live_arm_failure() {
+	cat >"$out/armfail.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+P $out/target:0x7fffffff
+P $out/target:process y=+4(%di):string
+EOF
+	live_compile armfail || return
+	sh "$out/armfail.sh" -q -d 3 >/dev/null 2>"$out/armfail.err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q 'arming failed: armfail.surf:2:' "$out/armfail.err" ||
+	   [ $rc = 1 ] && grep -q "arming failed: .*armfail.surf:2:" "$out/armfail.err"; then
+		pass "live/armfail: the 2nd of 3 probes fails to arm: exit 1, its line named"
+	else
+		fail "live/armfail: exit $rc"
+		cat "$out/armfail.err"
+	fi
+	live_clean armfail
+}
+
+live_kill9() {
+	cat >"$out/k9.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+EOF
+	live_compile k9 || return
+	"$out/sigdfl" sh "$out/k9.sh" -q -o /dev/null &
+	dead=$!
+	"$out/sigdfl" sh "$out/k9.sh" -q -o /dev/null &
+	alive=$!
+	live_armed $dead 1 && live_armed $alive 1 ||
+		{ fail "live/kill9: never armed"; kill -9 -$dead -$alive; return; }
+	kill -9 -$dead
+	wait $dead 2>/dev/null
+	sh "$out/k9.sh" -c 2>"$out/k9.err"
+	if [ -d "$TR/instances/surfc_$dead" ] || grep -q "surfc_$dead/" "$TR/uprobe_events"; then
+		fail "live/kill9: -c left run $dead's probes"
+	elif [ ! -d "$TR/instances/surfc_$alive" ]; then
+		fail "live/kill9: -c removed the live run $alive"
+	else
+		pass "live/kill9: -c removed the dead run's probes and instance only"
+	fi
+	kill -TERM $alive
+	wait $alive
+	live_clean kill9
+}
+
+live_side_by_side() {
+	cat >"$out/a.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+EOF
+	cat >"$out/b.surf" <<EOF
+P $out/target:process nm=+4(%di):string
+EOF
+	live_compile a && live_compile b || return
+	sh "$out/a.sh" -q -d 3 -o "$out/a.txt" &
+	a=$!
+	sh "$out/b.sh" -q -d 3 -o "$out/b.txt" &
+	b=$!
+	live_armed $a 1 && live_armed $b 1 || { fail "live/side: never armed"; wait; return; }
+	"$out/target" 4 10
+	wait $a
+	wait $b
+	na=$(grep -c 'x=100' "$out/a.txt")
+	nb=$(grep -c 'nm="item' "$out/b.txt")
+	if [ "$na" = 4 ] && [ "$nb" = 4 ] && ! grep -q nm= "$out/a.txt" && ! grep -q x= "$out/b.txt"; then
+		pass "live/side: two runs side by side each saw its own 4 events"
+	else
+		fail "live/side: a saw $na, b saw $nb"
+	fi
+	live_clean side
+}
+
+# A uprobe on libc's read(), which the script's reader calls to read the
+# trace: without the pid filter each event it reads makes another (127,300
+# events in 3 s here); with it, the reader has none and dd has its own.
+live_no_self_feeding() {
+	libc=$(ldd /bin/cat | awk '/libc\.so/ { print $3 }')
+	cat >"$out/feed.surf" <<EOF
+P $libc:read
+EOF
+	live_compile feed || return
+	sh "$out/feed.sh" -q -d 3 -o "$out/feed.txt" &
+	pid=$!
+	live_armed $pid 1 || { fail "live/feed: never armed"; wait $pid; return; }
+	reader=$(sed -n 's/.*common_pid!=\([0-9]*\)$/\1/p' \
+		"$TR/instances/surfc_$pid/events/surfc_$pid/read/filter")
+	dd if=/dev/zero of=/dev/null bs=1 count=300 2>/dev/null
+	wait $pid
+	total=$(wc -l <"$out/feed.txt")
+	mine=$(grep -c -- "-$reader  *\[" "$out/feed.txt")
+	dd=$(grep -c ' dd-[0-9]' "$out/feed.txt")
+	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ] &&
+	   [ "$total" -lt 2000 ]; then
+		pass "live/feed: uprobe on libc read: reader $reader 0 events, dd $dd for its 300 reads, $total in all"
+	else
+		fail "live/feed: reader '$reader' $mine events, dd $dd, $total in all"
+		awk '{ print $1 }' "$out/feed.txt" | sort | uniq -c | sort -rn | head -5
+	fi
+	live_clean feed
+}
+
+if live_setup; then
+	live_values
+	live_symbol
+	live_event
+	live_signal sigterm TERM
+	live_signal sigint INT
+	live_signal sighup HUP
+	live_pipe
+	live_arm_failure
+	live_kill9
+	live_side_by_side
+	live_no_self_feeding
+	echo '-:othertool/keepme' >>"$TR/uprobe_events"
+fi
