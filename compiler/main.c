@@ -27,6 +27,7 @@ struct cli {
 	size_t nexprs;
 	const char *describe;
 	char *cmdline;
+	const char *kernel_release;
 };
 
 static const char usage_text[] =
@@ -49,6 +50,8 @@ static const char usage_text[] =
 	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
 	"      --no-types          use no type information\n"
+	"      --kernel-release R  the release the types belong to (uname -r), for\n"
+	"                          a bare BTF file; the script checks it\n"
 	"      --color[=WHEN]      colour diagnostics: auto, always or never\n"
 	"      --diagnostics-format=FORMAT\n"
 	"                          text (default) or json (one object a line)\n"
@@ -68,6 +71,7 @@ enum {
 	OPT_COLOR,
 	OPT_DIAG_FORMAT,
 	OPT_DESCRIBE,
+	OPT_KERNEL_RELEASE,
 };
 
 static const struct option long_options[] = {
@@ -84,6 +88,7 @@ static const struct option long_options[] = {
 	{"colour", optional_argument, NULL, OPT_COLOR},
 	{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
 	{"describe", required_argument, NULL, OPT_DESCRIBE},
+	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -150,6 +155,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_DESCRIBE:
 			cli->describe = optarg;
+			break;
+		case OPT_KERNEL_RELEASE:
+			cli->kernel_release = optarg;
 			break;
 		case 'h':
 			printf(usage_text, arch_names());
@@ -253,6 +261,12 @@ static bool open_types(const struct cli *cli, struct options *opt,
 		return false;
 	}
 	opt->types->arch = opt->arch;
+	if (cli->kernel_release) {
+		/* What the user says beats what was guessed. */
+		opt->types->id.release = arena_strdup(opt->types->arena,
+						      cli->kernel_release);
+		opt->types->id.version = NULL;
+	}
 	return true;
 }
 

@@ -117,9 +117,17 @@ struct typesrc *typesrc_open_default(char **err)
 	if (access(btf_path, R_OK) == 0) {
 		struct typesrc *ts = typesrc_open_btf(btf_path, err);
 		if (ts && uname(&u) == 0) {
+			/* The running kernel: the script will compare its
+			 * uname -r and /proc/version with these. */
 			ts->id.release = arena_strdup(ts->arena, u.release);
-			ts->id.version = arena_printf(ts->arena, "%s %s", u.release,
-						      u.version);
+			FILE *f = fopen("/proc/version", "r");
+			char line[1024];
+			if (f && fgets(line, sizeof(line), f)) {
+				line[strcspn(line, "\n")] = '\0';
+				ts->id.version = arena_strdup(ts->arena, line);
+			}
+			if (f)
+				fclose(f);
 		}
 		return ts;
 	}

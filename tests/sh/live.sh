@@ -66,24 +66,48 @@ live_setup() {
 }
 
 live_values() {
+	# By symbol, and by raw file offset as in seed 003.
+	off=$(nm "$out/target" | awk '$3 == "process" { sub(/^0+/, "", $1); print "0x" $1 }')
 	cat >"$out/values.surf" <<EOF
 P $out/target:process x=+0(%di):s32 nm=+4(%di):string big=+24(%di):s64
+p:byoff $out/target:$off x=+0(%di):s32
 EOF
 	live_compile values || return
 	sh "$out/values.sh" -q -d 3 -o "$out/values.txt" &
 	pid=$!
-	live_armed $pid 1 || { fail "live/values: never armed"; wait $pid; return; }
+	live_armed $pid 2 || { fail "live/values: never armed"; wait $pid; return; }
 	"$out/target" 5 10
 	wait $pid
 	rc=$?
-	n=$(grep -c 'x=100[0-4] nm="item[0-4]" big=1099511627776' "$out/values.txt")
-	if [ $rc = 0 ] && [ "$n" = 5 ]; then
-		pass "live/values: uprobe read 5 structs exactly (-d 3 ended, exit 0)"
+	n=$(grep -c 'process: .* x=100[0-4] nm="item[0-4]" big=1099511627776$' "$out/values.txt")
+	m=$(grep -c 'byoff: .* x=100[0-4]$' "$out/values.txt")
+	if [ $rc = 0 ] && [ "$n" = 5 ] && [ "$m" = 5 ]; then
+		pass "live/values: uprobes by symbol and by offset read 5 structs exactly (-d 3, exit 0)"
 	else
-		fail "live/values: exit $rc, $n of 5 events right"
+		fail "live/values: exit $rc, $n and $m of 5 events right"
 		head -5 "$out/values.txt"
 	fi
 	live_clean values
+}
+
+# A script compiled for another kernel refuses to arm (exit 4), unless -f.
+live_identity() {
+	cat >"$out/ident.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+EOF
+	"$SURFC" --btf /sys/kernel/btf/vmlinux --kernel-release 0.0.0-elsewhere \
+		-o "$out/ident.sh" "$out/ident.surf" || { fail "live/identity: compile"; return; }
+	sh "$out/ident.sh" -q -d 1 >/dev/null 2>"$out/ident.err"
+	rc=$?
+	sh "$out/ident.sh" -q -f -d 1 >/dev/null 2>&1
+	rcf=$?
+	if [ $rc = 4 ] && grep -q 'compiled for kernel 0.0.0-elsewhere' "$out/ident.err" && [ $rcf = 0 ]; then
+		pass "live/identity: another kernel's script exits 4; -f arms it"
+	else
+		fail "live/identity: exit $rc, with -f $rcf"
+		cat "$out/ident.err"
+	fi
+	live_clean identity
 }
 
 live_symbol() {
@@ -251,11 +275,14 @@ EOF
 	live_armed $pid 1 || { fail "live/feed: never armed"; wait $pid; return; }
 	reader=$(sed -n 's/.*common_pid!=\([0-9]*\)$/\1/p' \
 		"$TR/instances/surfc_$pid/events/surfc_$pid/read/filter")
-	dd if=/dev/zero of=/dev/null bs=1 count=300 2>/dev/null
+	dd if=/dev/zero of=/dev/null bs=1 count=300 2>/dev/null &
+	ddpid=$!
+	wait $ddpid
 	wait $pid
+	# By pid: the comm column may read <...> (field notes).
 	total=$(wc -l <"$out/feed.txt")
 	mine=$(grep -c -- "-$reader  *\[" "$out/feed.txt")
-	dd=$(grep -c ' dd-[0-9]' "$out/feed.txt")
+	dd=$(grep -c -- "-$ddpid  *\[" "$out/feed.txt")
 	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ] &&
 	   [ "$total" -lt 2000 ]; then
 		pass "live/feed: uprobe on libc read: reader $reader 0 events, dd $dd for its 300 reads, $total in all"
@@ -268,6 +295,7 @@ EOF
 
 if live_setup; then
 	live_values
+	live_identity
 	live_symbol
 	live_event
 	live_signal sigterm TERM

@@ -36,3 +36,21 @@ script_shells() {
 	done
 }
 script_shells
+
+# shellcheck -s sh on the script of every sample that compiles.
+script_samples() {
+	for s in raw:--no-types modern:--btf=$KBTF types-btf:--btf=$KBTF; do
+		name=${s%%:*} flag=${s#*:}
+		src=$top/samples/$name.surf
+		[ -f "$src" ] || src=$top/tests/golden/$name.surf
+		# shellcheck disable=SC2086
+		if "$SURFC" $(echo "$flag" | tr = " ") -o "$out/sample-$name.sh" "$src" 2>/dev/null &&
+		   shellcheck -s sh "$out/sample-$name.sh" >"$out/sc.out" 2>&1; then
+			pass "script/shellcheck $name"
+		else
+			fail "script/shellcheck $name"
+			head -10 "$out/sc.out"
+		fi
+	done
+}
+script_samples
