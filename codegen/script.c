@@ -128,7 +128,7 @@ void write_script(FILE *f, const struct program *prog,
 	}
 	/* Before the first command, so it covers the file: the data is read
 	 * through eval, and '$retval' in it is text, not an expansion. */
-	fputs("\n# shellcheck disable=SC2034,SC2016\n", f);
+	fputs("\n# shellcheck disable=SC2034,SC2016,SC2154\n", f);
 	fprintf(f, "SURFC_VERSION=%s\nSURFC_ARCH=%s\nSURFC_BIG=%d\n",
 		SURFC_VERSION, opt->arch->name, opt->arch->big_endian);
 	fputs("SURFC_KREL=", f);

@@ -154,6 +154,27 @@ where() {
 	printf '%s' "$v"
 }
 
+# Helpers that set a variable rather than print: the loops below run once
+# a probe and a $(...) would cost a fork each time.
+
+# event_dir I: dir = the events directory of probe I inside the instance.
+event_dir() {
+	get "$1" NAME
+	eval "k=\${S$1_KIND}"
+	if [ "$k" = e ]; then dir=$I/events/$v; else dir=$I/events/$G/$v; fi
+}
+
+# probe_file I: file = kprobe_events or uprobe_events.
+probe_file() {
+	eval "k=\${S$1_KIND}"
+	if [ "$k" = u ]; then file=$T/uprobe_events; else file=$T/kprobe_events; fi
+}
+
+# definition I: def = "p:GROUP/NAME TARGET ARGS".
+definition() {
+	eval "def=\${S$1_LETTER}:$G/\${S$1_NAME}\ \${S$1_REST}"
+}
+
 # Can the kernel function be probed? available_filter_functions lists
 # "name" or "name [module]"; else kallsyms, minus the kprobe blacklist.
 check_function() {
@@ -173,15 +194,18 @@ check_function() {
 # The kernel's README names what its probe parser knows: each feature the
 # probe uses is a string that must appear there ("ustring", "symstr"...).
 check_features() {
-	[ -r "$T/README" ] || return 0
 	get "$1" TYPES
 	for t in $v; do
-		grep -qF -e "$t" "$T/README" ||
-			die 3 "this kernel's probes lack '$t': $(where "$1")"
+		case $readme in
+		*"$t"*) ;;
+		*) die 3 "this kernel's probes lack '$t': $(where "$1")" ;;
+		esac
 	done
 }
 
 preflight() {
+	readme=
+	[ ! -r "$T/README" ] || readme=$(cat "$T/README")
 	i=1
 	while [ "$i" -le "$SURFC_N" ]; do
 		get "$i" KIND
@@ -202,38 +226,12 @@ preflight() {
 			[ -d "$T/events/$v" ] || die 3 "no event $v on this kernel: $(where "$i")"
 			;;
 		esac
-		check_features "$i"
+		[ -z "$readme" ] || check_features "$i"
 		i=$((i + 1))
 	done
 }
 
 # ---- arm ----
-
-# The events directory of probe I inside the instance.
-event_dir() {
-	get "$1" KIND
-	if [ "$v" = e ]; then
-		get "$1" NAME
-		printf '%s' "$I/events/$v"
-	else
-		get "$1" NAME
-		printf '%s' "$I/events/$G/$v"
-	fi
-}
-
-probe_file() {
-	get "$1" KIND
-	if [ "$v" = u ]; then printf '%s' "$T/uprobe_events"; else printf '%s' "$T/kprobe_events"; fi
-}
-
-definition() {
-	get "$1" LETTER
-	d=$v
-	get "$1" NAME
-	d="$d:$G/$v"
-	get "$1" REST
-	printf '%s %s' "$d" "$v"
-}
 
 arm_failed() {
 	printf 'surfc: arming failed: %s\n' "$(where "$1")" >&2
@@ -249,8 +247,9 @@ define_probes() {
 	while [ "$i" -le "$SURFC_N" ]; do
 		get "$i" KIND
 		if [ "$v" != e ]; then
-			def=$(definition "$i")
-			w append "$(probe_file "$i")" "$def" || arm_failed "$i" "$def"
+			definition "$i"
+			probe_file "$i"
+			w append "$file" "$def" || arm_failed "$i" "$def"
 			defined="$defined $i"
 		fi
 		i=$((i + 1))
@@ -267,8 +266,9 @@ start_reader() {
 	while [ "$i" -le "$SURFC_N" ]; do
 		get "$i" CONV
 		if [ -n "$v" ]; then
+			c=$v
 			get "$i" NAME
-			conv="$conv${v##*/}:$(eval "printf '%s' \"\$S${i}_CONV\"");"
+			conv="$conv${v##*/}:$c;"
 		fi
 		i=$((i + 1))
 	done
@@ -293,7 +293,7 @@ enable_probes() {
 	[ -z "$dry" ] || self=SHELL_PID
 	i=1
 	while [ "$i" -le "$SURFC_N" ]; do
-		dir=$(event_dir "$i")
+		event_dir "$i"
 		get "$i" FILTER
 		# The script's own shell and reader never trace themselves.
 		f="common_pid!=$self&&common_pid!=$reader"
@@ -303,7 +303,8 @@ enable_probes() {
 	done
 	i=1
 	while [ "$i" -le "$SURFC_N" ]; do
-		w write "$(event_dir "$i")/enable" 1 || arm_failed "$i" "enable"
+		event_dir "$i"
+		w write "$dir/enable" 1 || arm_failed "$i" "enable"
 		enabled="$enabled $i"
 		i=$((i + 1))
 	done
@@ -337,7 +338,8 @@ cleanup() {
 	cleaned=1
 	trap '' INT TERM HUP PIPE
 	for i in $enabled; do
-		w write "$(event_dir "$i")/enable" 0
+		event_dir "$i"
+		w write "$dir/enable" 0
 	done
 	[ -z "$timer" ] || kill "$timer" 2>/dev/null
 	if [ -n "$reader" ] && [ -z "$dry" ]; then
@@ -347,7 +349,8 @@ cleanup() {
 	[ -z "$made_instance" ] || overruns
 	for i in $defined; do
 		get "$i" NAME
-		w append "$(probe_file "$i")" "-:$G/$v"
+		probe_file "$i"
+		w append "$file" "-:$G/$v"
 	done
 	[ -z "$made_instance" ] || w rmdir "$I"
 	[ -z "$mounted" ] || umount "$T" 2>/dev/null
@@ -389,7 +392,8 @@ list_probes() {
 			get "$i" NAME
 			printf '  event %s\n' "$v"
 		else
-			printf '  %s\n' "$(definition "$i")"
+			definition "$i"
+			printf '  %s\n' "$def"
 		fi
 		get "$i" FILTER
 		[ -z "$v" ] || printf '  filter %s\n' "$v"

@@ -54,3 +54,17 @@ script_samples() {
 	done
 }
 script_samples
+
+# Without -o the script goes to stdout; -o FILE makes it executable.
+script_output() {
+	first=$("$SURFC" --no-types -e 'p kernel_clone' | head -n 1)
+	rm -f "$out/mode.sh"
+	(umask 077 && "$SURFC" --no-types -o "$out/mode.sh" -e 'p kernel_clone')
+	mode=$(stat -c %a "$out/mode.sh" 2>/dev/null)
+	if [ "$first" = "#!/bin/sh" ] && [ "$mode" = 755 ]; then
+		pass "script/output: stdout by default, -o FILE is mode 755"
+	else
+		fail "script/output: first line '$first', mode '$mode'"
+	fi
+}
+script_output
