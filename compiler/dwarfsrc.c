@@ -38,7 +38,7 @@ struct dwsrc {
 	Elf *elf;
 	Dwarf *dw;
 	struct sym *syms; /* FUNC symbols, sorted by name */
-	size_t nsyms;
+	size_t nsyms, symcap;
 	const char **names;
 	struct map types;     /* DIE offset -> struct type */
 	struct map named;     /* hash(kind, name) -> DIE offset of definition */
@@ -188,37 +188,24 @@ static void read_build_id(struct dwsrc *d)
 	}
 }
 
+static bool add_symbol(void *arg, const char *name, const GElf_Sym *s)
+{
+	struct dwsrc *d = arg;
+	if (GELF_ST_TYPE(s->st_info) == STT_OBJECT && !strcmp(name, "linux_banner"))
+		read_banner(d, s->st_value);
+	if (GELF_ST_TYPE(s->st_info) != STT_FUNC || s->st_shndx == SHN_UNDEF)
+		return true;
+	if (d->nsyms == d->symcap) {
+		d->symcap = d->symcap ? 2 * d->symcap : 4096;
+		d->syms = xrealloc(d->syms, d->symcap * sizeof(*d->syms));
+	}
+	d->syms[d->nsyms++] = (struct sym){name, s->st_value};
+	return true;
+}
+
 static void load_symbols(struct dwsrc *d)
 {
-	Elf_Scn *scn = NULL;
-	size_t cap = 0;
-	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
-		    !sh.sh_entsize)
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t n = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 0; data && i < n; i++) {
-			GElf_Sym s;
-			if (!gelf_getsym(data, (int)i, &s))
-				continue;
-			const char *name = elf_strptr(d->elf, sh.sh_link, s.st_name);
-			if (!name || !*name)
-				continue;
-			if (GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
-			    !strcmp(name, "linux_banner"))
-				read_banner(d, s.st_value);
-			if (GELF_ST_TYPE(s.st_info) != STT_FUNC ||
-			    s.st_shndx == SHN_UNDEF)
-				continue;
-			if (d->nsyms == cap) {
-				cap = cap ? cap * 2 : 4096;
-				d->syms = xrealloc(d->syms, cap * sizeof(*d->syms));
-			}
-			d->syms[d->nsyms++] = (struct sym){name, s.st_value};
-		}
-	}
+	symtab_foreach(d->elf, SHT_SYMTAB, add_symbol, d);
 	qsort(d->syms, d->nsyms, sizeof(*d->syms), by_name);
 }
 

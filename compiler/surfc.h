@@ -115,6 +115,14 @@ const char *arch_names(void);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
+#include <gelf.h>
+
+/* Calls fn for every named symbol of the SHT_SYMTAB or SHT_DYNSYM sections
+ * of elf, until it returns false. */
+void symtab_foreach(Elf *elf, unsigned shtype,
+		    bool (*fn)(void *arg, const char *name, const GElf_Sym *),
+		    void *arg);
+
 /* The file offset of a function symbol in an ELF binary; on failure
  * *err holds a malloc'ed reason. */
 bool usym_resolve(const char *path, const char *symbol,

@@ -23,6 +23,23 @@ void type_complete(struct typesrc *ts, struct type *t)
 	}
 }
 
+static void put_type(struct strbuf *sb, const struct type *t, int depth);
+
+/* "(int, char *name, ...)" */
+static void put_params(struct strbuf *sb, const struct type *fn, int depth,
+		       bool names)
+{
+	sb_putc(sb, '(');
+	for (size_t i = 0; i < fn->nparams; i++) {
+		if (i)
+			sb_puts(sb, ", ");
+		put_type(sb, fn->params[i].type, depth + 1);
+		if (names && fn->params[i].name && *fn->params[i].name)
+			sb_printf(sb, " %s", fn->params[i].name);
+	}
+	sb_puts(sb, fn->variadic ? ", ...)" : ")");
+}
+
 static void put_type(struct strbuf *sb, const struct type *t, int depth)
 {
 	if (depth > 8) {
@@ -54,15 +71,9 @@ static void put_type(struct strbuf *sb, const struct type *t, int depth)
 			break;
 		}
 		if (t->target->kind == TY_FUNC) { /* int (*)(void *) */
-			const struct type *fn = t->target;
-			put_type(sb, fn->target, depth + 1);
-			sb_puts(sb, " (*)(");
-			for (size_t i = 0; i < fn->nparams; i++) {
-				if (i)
-					sb_puts(sb, ", ");
-				put_type(sb, fn->params[i].type, depth + 1);
-			}
-			sb_puts(sb, ")");
+			put_type(sb, t->target->target, depth + 1);
+			sb_puts(sb, " (*)");
+			put_params(sb, t->target, depth, false);
 			break;
 		}
 		put_type(sb, t->target, depth + 1);
@@ -74,15 +85,8 @@ static void put_type(struct strbuf *sb, const struct type *t, int depth)
 		break;
 	case TY_FUNC:
 		put_type(sb, t->target, depth + 1);
-		sb_puts(sb, " (");
-		for (size_t i = 0; i < t->nparams; i++) {
-			if (i)
-				sb_puts(sb, ", ");
-			put_type(sb, t->params[i].type, depth + 1);
-			if (t->params[i].name && *t->params[i].name)
-				sb_printf(sb, " %s", t->params[i].name);
-		}
-		sb_puts(sb, t->variadic ? ", ...)" : ")");
+		sb_putc(sb, ' ');
+		put_params(sb, t, depth, true);
 		break;
 	}
 }

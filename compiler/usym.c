@@ -17,35 +17,57 @@ static char *error_text(const char *what)
 	return xstrdup(what);
 }
 
-static bool find_symbol(Elf *elf, const char *name, GElf_Addr *addr)
+void symtab_foreach(Elf *elf, unsigned shtype,
+		    bool (*fn)(void *arg, const char *name, const GElf_Sym *),
+		    void *arg)
 {
 	Elf_Scn *scn = NULL;
-	/* .symtab first: it also has static functions. */
-	for (int pass = 0; pass < 2; pass++) {
-		Elf64_Word want = pass == 0 ? SHT_SYMTAB : SHT_DYNSYM;
-		while ((scn = elf_nextscn(elf, scn)) != NULL) {
-			GElf_Shdr sh;
-			if (!gelf_getshdr(scn, &sh) || sh.sh_type != want ||
-			    !sh.sh_entsize)
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != shtype ||
+		    !sh.sh_entsize)
+			continue;
+		Elf_Data *data = elf_getdata(scn, NULL);
+		size_t n = sh.sh_size / sh.sh_entsize;
+		for (size_t i = 0; data && i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			if (!gelf_getsym(data, (int)i, &sym) ||
+			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) ||
+			    !*name)
 				continue;
-			Elf_Data *data = elf_getdata(scn, NULL);
-			size_t n = sh.sh_size / sh.sh_entsize;
-			for (size_t i = 0; data && i < n; i++) {
-				GElf_Sym sym;
-				if (!gelf_getsym(data, (int)i, &sym) ||
-				    GELF_ST_TYPE(sym.st_info) != STT_FUNC ||
-				    sym.st_shndx == SHN_UNDEF)
-					continue;
-				const char *s = elf_strptr(elf, sh.sh_link,
-							   sym.st_name);
-				if (s && !strcmp(s, name)) {
-					*addr = sym.st_value;
-					return true;
-				}
-			}
+			if (!fn(arg, name, &sym))
+				return;
 		}
 	}
+}
+
+struct wanted {
+	const char *name;
+	GElf_Addr addr;
+	bool found;
+};
+
+static bool match_function(void *arg, const char *name, const GElf_Sym *sym)
+{
+	struct wanted *w = arg;
+	if (GELF_ST_TYPE(sym->st_info) != STT_FUNC || sym->st_shndx == SHN_UNDEF ||
+	    strcmp(name, w->name))
+		return true;
+	w->addr = sym->st_value;
+	w->found = true;
 	return false;
+}
+
+static bool find_symbol(Elf *elf, const char *name, GElf_Addr *addr)
+{
+	struct wanted w = {name, 0, false};
+	/* .symtab first: it also has static functions. */
+	symtab_foreach(elf, SHT_SYMTAB, match_function, &w);
+	if (!w.found)
+		symtab_foreach(elf, SHT_DYNSYM, match_function, &w);
+	*addr = w.addr;
+	return w.found;
 }
 
 static bool addr_to_offset(Elf *elf, GElf_Addr addr, unsigned long long *off)

@@ -280,12 +280,13 @@ EOF
 	wait $ddpid
 	wait $pid
 	# By pid: the comm column may read <...> (field notes).
+	# Other processes on the machine may read too: what matters is that
+	# the script's own shell and reader have no event at all.
 	total=$(wc -l <"$out/feed.txt")
-	mine=$(grep -c -- "-$reader  *\[" "$out/feed.txt")
+	mine=$(grep -c -- "-\($reader\|$pid\)  *\[" "$out/feed.txt")
 	dd=$(grep -c -- "-$ddpid  *\[" "$out/feed.txt")
-	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ] &&
-	   [ "$total" -lt 2000 ]; then
-		pass "live/feed: uprobe on libc read: reader $reader 0 events, dd $dd for its 300 reads, $total in all"
+	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ]; then
+		pass "live/feed: uprobe on libc read: the script's shell and reader 0 events, dd $dd for its 300 reads, $total in all"
 	else
 		fail "live/feed: reader '$reader' $mine events, dd $dd, $total in all"
 		awk '{ print $1 }' "$out/feed.txt" | sort | uniq -c | sort -rn | head -5

@@ -1,0 +1,160 @@
+#!/bin/sh
+# tests/e2e/driver.sh: runs in the guest, next to the compiled scripts.
+# Prints "CASE NAME ok ..." or "CASE NAME FAIL ..." for each case.
+T=/sys/kernel/tracing
+cd /e2e || exit 1
+
+ok() { echo "CASE $1 ok $2"; }
+bad() { echo "CASE $1 FAIL $2"; }
+
+# armed PID N: wait until run PID has N of its events enabled.
+armed() {
+	i=0
+	while [ $i -lt 100 ]; do
+		n=$(cat $T/instances/surfc_$1/events/surfc_$1/*/enable 2>/dev/null | grep -c 1)
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# Nothing of any run may be left: no definitions, no instances.
+clean() {
+	if grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
+		bad "$1-clean" "$(cat $T/kprobe_events; ls $T/instances)"
+	else
+		ok "$1-clean"
+	fi
+}
+
+case_clone() {
+	sh clone.sh -q -d 4 -o /tmp/clone.txt &
+	run=$!
+	armed $run 2 || bad clone "never armed"
+	sleep 0.3 &
+	child=$!
+	wait $child
+	wait $run
+	if grep -q "wake_up_new_task: .* comm=\"sh\" pid=$child users=[1-9]" /tmp/clone.txt &&
+	   grep -q "kernel_clone__return: .* ret=$child\$" /tmp/clone.txt; then
+		ok clone "child $child: pid, comm and \$retval"
+	else
+		bad clone "child $child: $(grep -c . /tmp/clone.txt) lines"
+		head -5 /tmp/clone.txt
+	fi
+	clean clone
+}
+
+case_filter() {
+	sh filter.sh -q -d 4 -o /tmp/filter.txt &
+	run=$!
+	armed $run 1 || bad filter "never armed"
+	sleep 0.1 & wait $!
+	timeout 5 true
+	wait $run
+	n=$(grep -c 'comm="timeout"' /tmp/filter.txt)
+	others=$(grep -vc 'comm="timeout"' /tmp/filter.txt)
+	if [ "$n" -ge 1 ] && [ "$others" = 0 ]; then
+		ok filter "$n timeout forks, nothing else"
+	else
+		bad filter "$n timeout, $others others"
+	fi
+	clean filter
+}
+
+case_open() {
+	echo hello >/tmp/marker-file
+	sh open.sh -q -d 4 -o /tmp/open.txt &
+	run=$!
+	armed $run 1 || bad open "never armed"
+	for i in 1 2 3; do read -r x </tmp/marker-file; done
+	wait $run
+	if grep -q 'name="/tmp/marker-file" dfd=' /tmp/open.txt; then
+		ok open "the path as opened"
+	else
+		bad open "$(grep -c . /tmp/open.txt) lines"
+	fi
+	clean open
+}
+
+case_offset() {
+	sh offset.sh -q -d 4 -o /tmp/offset.txt &
+	run=$!
+	armed $run 2 || bad offset "never armed"
+	for i in 1 2 3; do read -r x </tmp/marker-file; done
+	wait $run
+	at0=$(grep ' entry: ' /tmp/offset.txt | sed 's/.* f=//' | sort -u)
+	atn=$(grep ' inside: ' /tmp/offset.txt | sed 's/.* f=//' | sort -u)
+	if [ -n "$at0" ] && [ "$at0" = "$atn" ]; then
+		ok offset "%di at SYMBOL+OFFSET equals %di at entry"
+	else
+		bad offset "entry '$at0' inside '$atn'"
+	fi
+	clean offset
+}
+
+case_net() {
+	ip link set lo up
+	sh net.sh -q -d 4 -o /tmp/net.txt &
+	run=$!
+	armed $run 1 || bad net "never armed"
+	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	wait $run
+	if grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
+		ok net "char array, element, bitfields on loopback"
+	else
+		bad net "$(head -2 /tmp/net.txt)"
+	fi
+	clean net
+}
+
+case_stack() {
+	sh open.sh -q -s -d 3 -o /tmp/stack.txt &
+	run=$!
+	armed $run 1 || bad stack "never armed"
+	read -r x </tmp/marker-file
+	wait $run
+	if grep -q '=> do_sys_openat2\|=> __x64_sys_openat\|=> do_syscall_64' /tmp/stack.txt; then
+		ok stack "-s adds kernel stacks"
+	else
+		bad stack "$(head -3 /tmp/stack.txt)"
+	fi
+	clean stack
+}
+
+case_ctrlc() {
+	# As a terminal starts it: own process group, SIGINT at its default.
+	/e2e/sigdfl sh open.sh -q -o /tmp/ctrlc.txt &
+	run=$!
+	armed $run 1 || bad ctrlc "never armed"
+	kill -INT -$run
+	wait $run
+	rc=$?
+	if [ $rc = 0 ]; then ok ctrlc "Ctrl-C ends with exit 0"; else bad ctrlc "exit $rc"; fi
+	clean ctrlc
+}
+
+case_selfread() {
+	# vfs_read while the script's reader reads the trace: only the
+	# driver's own reads may show.
+	sh read.sh -q -d 6 -o /tmp/read.txt &
+	run=$!
+	armed $run 1 || bad selfread "never armed"
+	i=0
+	while [ $i -lt 100 ]; do read -r x </tmp/marker-file; i=$((i + 1)); done
+	wait $run
+	n=$(grep -c 'name="marker-file"' /tmp/read.txt)
+	total=$(grep -c . /tmp/read.txt)
+	if [ "$n" -ge 100 ] && [ "$total" -lt 2000 ]; then
+		ok selfread "$n marker reads, $total events in all"
+	else
+		bad selfread "$n marker reads, $total events in all"
+	fi
+	clean selfread
+}
+
+echo "E2E kernel $(uname -r) $(uname -m)"
+for c in ${CASES:-clone filter open offset net stack ctrlc selfread}; do
+	case_$c
+done
