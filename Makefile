@@ -35,7 +35,8 @@ endif
 
 # Debian packages: to build, and to run the tests.
 BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev
-TEST_DEPS := dash busybox-static posh mksh yash shellcheck lz4 linux-perf time binutils
+TEST_DEPS := dash busybox-static posh mksh yash shellcheck lz4 linux-perf time binutils \
+	qemu-system-x86 cpio
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
@@ -48,7 +49,7 @@ LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 MAIN_OBJ := $(BUILD)/compiler/main.o
 FUZZ := $(BUILD)/tests/mutate
 
-.PHONY: all check demo deps install clean fuzz
+.PHONY: all check demo deps install clean fuzz e2e
 all: $(SURFC)
 
 $(SURFC): $(MAIN_OBJ) $(BUILD)/libsurfc.a
@@ -86,6 +87,10 @@ $(BUILD)/runtime.o: $(BUILD)/runtime.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 fuzz: $(FUZZ)
+
+e2e: deps
+	$(MAKE) $(SURFC)
+	SURFC=$(SURFC) sh tests/e2e/run.sh
 
 check: deps
 	$(MAKE) $(SURFC) $(FUZZ)
