@@ -5,6 +5,8 @@
 #   tests/kernels.sh btf  SERIES ARCH   prints the path of the kernel's BTF
 #   tests/kernels.sh dbg  SERIES ARCH   prints the path of its DWARF vmlinux
 #   tests/kernels.sh image SERIES ARCH  prints the path of its vmlinuz
+#   tests/kernels.sh release SERIES ARCH  its uname -r
+#   tests/kernels.sh busybox SERIES ARCH  a static busybox for the guest
 #
 # SERIES is 6.1 or 6.12; ARCH is amd64 or arm64. The newest build of the
 # series that Debian offers is used, and its package version is recorded
@@ -51,13 +53,18 @@ unpack() {
 	if [ ! -f "$dir/.done" ]; then
 		rm -rf "$dir" && mkdir -p "$dir"
 		log "downloading $pkg"
-		(cd "$dir" && apt-get download -q "$pkg" >/dev/null 2>&1) ||
+		# Foreign packages are named with their arch (arm64 on amd64).
+		spec=$pkg
+		[ "$arch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$arch
+		(cd "$dir" && apt-get download -q "$spec" >/dev/null 2>&1) ||
 			{ log "apt-get download $pkg failed"; exit 1; }
 		deb=$(ls "$dir"/*.deb)
 		case $pkg in
 		*-dbg)	# only the vmlinux: the modules' debug info is large
 			dpkg-deb --fsys-tarfile "$deb" |
 				tar -x -C "$dir" --wildcards './usr/lib/debug/boot/*' ;;
+		busybox-static)
+			dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./bin/busybox ;;
 		*)	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$dir" ./boot ;;
 		esac
 		rm -f "$deb"
@@ -80,12 +87,18 @@ btf() {
 	if [ ! -s "$out" ]; then
 		case $arch in
 		amd64)
-			off=$(grep -obUaP '\x02\x21\x4c\x18' "$img" | head -n 1 | cut -d: -f1)
-			tail -c +$((off + 1)) "$img" | lz4 -dc 2>/dev/null >"$out.elf" || true
+			# 6.1's payload is lz4 (legacy frame), 6.12's zstd.
+			off=$(LC_ALL=C grep -obUaP '\x02\x21\x4c\x18' "$img" | head -n 1 | cut -d: -f1)
+			if [ -n "$off" ]; then
+				tail -c +$((off + 1)) "$img" | lz4 -dc 2>/dev/null >"$out.elf" || true
+			else
+				off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$img" | head -n 1 | cut -d: -f1)
+				tail -c +$((off + 1)) "$img" | zstd -dc 2>/dev/null >"$out.elf" || true
+			fi
 			objcopy -O binary --only-section=.BTF "$out.elf" "$out"
 			rm -f "$out.elf" ;;
 		*)
-			off=$(grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
+			off=$(LC_ALL=C grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
 			# header: magic(2) version(1) flags(1) hdr_len(4) type_off
 			# type_len str_off str_len, little-endian u32s
 			set -- $(tail -c +$((off + 1)) "$img" | head -c 24 | od -An -tu4)
@@ -102,9 +115,37 @@ dbg() {
 	ls "$dir"/usr/lib/debug/boot/vmlinux-*
 }
 
+# The guest's busybox: the host's for amd64, Debian's static one else.
+busybox() {
+	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+		echo /bin/busybox
+		return
+	fi
+	[ "$arch" = amd64 ] || dpkg --print-foreign-architectures | grep -qx "$arch" ||
+		{ dpkg --add-architecture "$arch" && apt-get update -qq; }
+	dir=$cache/busybox-static-$arch
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir"
+		(cd "$dir" && apt-get download -q "busybox-static:$arch" >/dev/null 2>&1) ||
+			{ log "apt-get download busybox-static:$arch failed"; exit 1; }
+		dpkg-deb --fsys-tarfile "$dir"/*.deb | tar -x -C "$dir" ./bin/busybox
+		rm -f "$dir"/*.deb
+		touch "$dir/.done"
+	fi
+	echo "$dir/bin/busybox"
+}
+
+# The kernel's release, from its image's name (vmlinuz-RELEASE).
+release() {
+	img=$(image)
+	echo "${img##*/vmlinuz-}"
+}
+
 case $what in
 btf) btf ;;
+busybox) busybox ;;
+release) release ;;
 dbg) dbg ;;
 image) image ;;
-*) echo "usage: $0 btf|dbg|image SERIES [ARCH]" >&2; exit 2 ;;
+*) echo "usage: $0 btf|dbg|image|busybox|release SERIES [ARCH]" >&2; exit 2 ;;
 esac

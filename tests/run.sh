@@ -87,7 +87,7 @@ done
 # Real kprobes: Debian's kernels in qemu guests (tests/e2e/).
 if command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	. "$top/tests/e2e/run.sh"
-	e2e_kernel 6.1 amd64
+	e2e_all
 else
 	skipped=$((skipped + 1))
 	echo "skip e2e (no qemu-system-x86_64: make deps installs it)"

@@ -31,14 +31,16 @@ clean() {
 case_clone() {
 	sh clone.sh -q -d 4 -o /tmp/clone.txt &
 	run=$!
-	armed $run 2 || bad clone "never armed"
+	armed $run 3 || bad clone "never armed"
 	sleep 0.3 &
 	child=$!
 	wait $child
 	wait $run
-	if grep -q "wake_up_new_task: .* comm=\"sh\" pid=$child users=[1-9]" /tmp/clone.txt &&
+	# A fork by this shell: SIGCHLD (17) as the exit signal.
+	if grep -q "kernel_clone: .* flags=0x[0-9a-f]* sig=17\$" /tmp/clone.txt &&
+	   grep -q "wake_up_new_task: .* comm=\"sh\" pid=$child users=[1-9]" /tmp/clone.txt &&
 	   grep -q "kernel_clone__return: .* ret=$child\$" /tmp/clone.txt; then
-		ok clone "child $child: pid, comm and \$retval"
+		ok clone "child $child: entry args, pid, comm and \$retval"
 	else
 		bad clone "child $child: $(grep -c . /tmp/clone.txt) lines"
 		head -5 /tmp/clone.txt
@@ -64,7 +66,6 @@ case_filter() {
 }
 
 case_open() {
-	echo hello >/tmp/marker-file
 	sh open.sh -q -d 4 -o /tmp/open.txt &
 	run=$!
 	armed $run 1 || bad open "never armed"
@@ -142,11 +143,16 @@ case_ctrlc() {
 case_selfread() {
 	# vfs_read while the script's reader reads the trace: only the
 	# driver's own reads may show.
-	sh read.sh -q -d 6 -o /tmp/read.txt &
+	sh read.sh -q -d 10 -o /tmp/read.txt &
 	run=$!
 	armed $run 1 || bad selfread "never armed"
 	i=0
-	while [ $i -lt 100 ]; do read -r x </tmp/marker-file; i=$((i + 1)); done
+	# 100 reads spread over the run, through the shell's read(2).
+	while [ $i -lt 100 ]; do
+		read -r x </tmp/marker-file
+		i=$((i + 1))
+		[ $((i % 10)) = 0 ] && sleep 0.5
+	done
 	wait $run
 	n=$(grep -c 'name="marker-file"' /tmp/read.txt)
 	total=$(grep -c . /tmp/read.txt)
@@ -158,7 +164,37 @@ case_selfread() {
 	clean selfread
 }
 
+# -d 2 ends on time (busybox date has no %N: /proc/uptime).
+case_duration() {
+	read -r t0 rest </proc/uptime
+	sh open.sh -q -d 2 -o /dev/null
+	rc=$?
+	read -r t1 rest </proc/uptime
+	ms=$(echo "$t0 $t1" | awk '{ printf "%d", ($2 - $1) * 1000 }')
+	if [ $rc = 0 ] && [ "$ms" -ge 2000 ] && [ "$ms" -lt 4500 ]; then
+		ok duration "-d 2 took $ms ms, exit 0"
+	else
+		bad duration "-d 2 took $ms ms, exit $rc"
+	fi
+	clean duration
+}
+
+# A script compiled for the 6.1 kernel on this one: exit 4, and -f arms.
+case_identity() {
+	sh ident.sh -q -d 1 -o /dev/null 2>/tmp/ident.err
+	rc=$?
+	sh ident.sh -q -f -d 1 -o /dev/null 2>/dev/null
+	rcf=$?
+	if [ $rc = 4 ] && grep -q 'compiled for kernel 6.1' /tmp/ident.err && [ $rcf = 0 ]; then
+		ok identity "the 6.1 script exits 4 here; -f arms it"
+	else
+		bad identity "exit $rc, with -f $rcf: $(cat /tmp/ident.err)"
+	fi
+	clean identity
+}
+
 echo "E2E kernel $(uname -r) $(uname -m)"
+echo hello >/tmp/marker-file # what the cases read
 for c in ${CASES:-clone filter open offset net stack ctrlc selfread}; do
 	case_$c
 done

@@ -1,59 +1,93 @@
 #!/bin/sh
 # tests/e2e/run.sh: Debian's own kernels under qemu (TCG), with nothing in
 # the guest but busybox and the compiled scripts: the "minimal target" the
-# product is for. The host compiles against the kernel's DWARF; the guest
-# runs tests/e2e/driver.sh, which prints one "CASE NAME ok|FAIL" line a case.
+# product is for. The host compiles against each kernel's types (DWARF
+# from its -dbg package, or the BTF inside its image); the guest runs
+# tests/e2e/driver.sh, which prints one "CASE NAME ok|FAIL ..." line a case.
 #
-#   sh tests/e2e/run.sh              prints ok/FAIL lines, then a summary
+#   sh tests/e2e/run.sh              the whole matrix, then a summary
 #   (sourced by tests/run.sh, it adds to its counts)
+
+# e2e_kernel SERIES ARCH TYPES CASES: TYPES is dwarf or btf.
 e2e_kernel() {
-	series=$1 arch=$2
+	series=$1 arch=$2 types=$3 cases=$4
 	tag=$series-$arch
 	dir=$out/e2e-$tag
 	rm -rf "$dir"
 	mkdir -p "$dir/root/bin" "$dir/root/e2e" "$dir/root/proc" "$dir/root/sys" \
 		"$dir/root/dev" "$dir/root/tmp"
 	img=$(sh "$top/tests/kernels.sh" image "$series" "$arch") &&
-		dbg=$(sh "$top/tests/kernels.sh" dbg "$series" "$arch") ||
+		bb=$(sh "$top/tests/kernels.sh" busybox "$series" "$arch") ||
 		{ fail "e2e/$tag: cannot get the kernel"; return; }
+	case $arch in
+	amd64) march=x86_64 ;;
+	*) march=aarch64 ;;
+	esac
+	if [ "$types" = dwarf ]; then
+		dbg=$(sh "$top/tests/kernels.sh" dbg "$series" "$arch") ||
+			{ fail "e2e/$tag: cannot get the kernel's DWARF"; return; }
+		tflags="--vmlinux $dbg"
+	else
+		btf=$(sh "$top/tests/kernels.sh" btf "$series" "$arch") &&
+			rel=$(sh "$top/tests/kernels.sh" release "$series" "$arch") ||
+			{ fail "e2e/$tag: cannot get the kernel's BTF"; return; }
+		tflags="--btf $btf --kernel-release $rel --arch $march"
+	fi
 	for p in "$top"/tests/e2e/probes-*.surf; do
 		name=${p##*/probes-}
 		name=${name%.surf}
-		"$SURFC" --vmlinux "$dbg" -o "$dir/root/e2e/$name.sh" "$p" 2>"$dir/$name.err" ||
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/$name.sh" "$p" 2>"$dir/$name.err" ||
 			{ fail "e2e/$tag: compile $name"; cat "$dir/$name.err"; return; }
 	done
-	# SYMBOL+OFFSET: the offset of vfs_read's second instruction (only
-	# the low 32 bits of the addresses: sh arithmetic is signed 64-bit).
-	off=$(objdump -d --disassemble=vfs_read "$dbg" | awk '
-		/^ *ffff[0-9a-f]*:/ { sub(/:.*/, "", $1); a[++n] = substr($1, 9) }
-		n == 2 { print a[1], a[2]; exit }' | {
-		read -r first second && echo $((0x$second - 0x$first)); })
-	[ -n "$off" ] || { fail "e2e/$tag: no offset in vfs_read"; return; }
-	printf 'p:entry vfs_read f=%%di\np:inside vfs_read+%d f=%%di\n' "$off" >"$dir/offset.surf"
-	"$SURFC" --vmlinux "$dbg" -o "$dir/root/e2e/offset.sh" "$dir/offset.surf" 2>"$dir/offset.err" ||
-		{ fail "e2e/$tag: compile offset"; cat "$dir/offset.err"; return; }
-	cc -static -O2 -o "$dir/root/e2e/sigdfl" "$top/tests/live/sigdfl.c" ||
-		{ fail "e2e/$tag: cannot build sigdfl"; return; }
-	cp /bin/busybox "$dir/root/bin/busybox"
+	case " $cases " in
+	*" offset "*) e2e_offset || return ;;
+	esac
+	case " $cases " in
+	*" ctrlc "*)
+		cc -static -O2 -o "$dir/root/e2e/sigdfl" "$top/tests/live/sigdfl.c" ||
+			{ fail "e2e/$tag: cannot build sigdfl"; return; } ;;
+	esac
+	case " $cases " in
+	*" identity "*) # a script compiled for the 6.1 kernel
+		d61=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) &&
+			"$SURFC" --vmlinux "$d61" -o "$dir/root/e2e/ident.sh" \
+				"$top/tests/e2e/probes-open.surf" ||
+			{ fail "e2e/$tag: compile the 6.1 script"; return; } ;;
+	esac
+	cp "$bb" "$dir/root/bin/busybox"
 	cp "$top/tests/e2e/driver.sh" "$dir/root/e2e/driver.sh"
+	echo "$cases" >"$dir/root/e2e/cases"
 	cat >"$dir/root/init" <<'INIT'
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-sh /e2e/driver.sh
+CASES=$(cat /e2e/cases) sh /e2e/driver.sh
 echo E2E-DONE
 poweroff -f
 INIT
 	chmod +x "$dir/root/init"
 	(cd "$dir/root" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$dir/initrd.gz"
-	timeout 600 qemu-system-x86_64 -nographic -no-reboot -m 1024 -smp 2 \
-		-kernel "$img" -initrd "$dir/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1" >"$dir/console.log" 2>&1
-	tr -d '\r' <"$dir/console.log" | sed 's/^.*\(CASE \)/\1/' >"$dir/console.txt"
-	grep -q '^E2E-DONE' "$dir/console.txt" ||
-		{ fail "e2e/$tag: the guest did not finish"; tail -20 "$dir/console.txt"; }
+	t0=$(date +%s)
+	if [ "$arch" = amd64 ]; then
+		timeout 900 qemu-system-x86_64 -nographic -no-reboot -m 1024 -smp 2 \
+			-kernel "$img" -initrd "$dir/initrd.gz" \
+			-append "console=ttyS0 quiet panic=-1" >"$dir/console.log" 2>&1
+	else
+		timeout 900 qemu-system-aarch64 -M virt -cpu cortex-a57 -nographic \
+			-no-reboot -m 1024 -smp 2 -kernel "$img" -initrd "$dir/initrd.gz" \
+			-append "console=ttyAMA0 quiet panic=-1" >"$dir/console.log" 2>&1
+	fi
+	secs=$(($(date +%s) - t0))
+	tr -d '\r' <"$dir/console.log" | sed 's/^.*\(CASE \)/\1/; s/^.*\(E2E-DONE\)/\1/' >"$dir/console.txt"
+	if grep -q '^E2E-DONE' "$dir/console.txt"; then
+		pass "e2e/$tag: the guest booted, ran every case and powered off (${secs} s)"
+	else
+		fail "e2e/$tag: the guest did not finish (${secs} s)"
+		tail -20 "$dir/console.txt"
+	fi
 	while read -r word name result rest; do
 		[ "$word" = CASE ] || continue
 		if [ "$result" = ok ]; then
@@ -64,6 +98,29 @@ INIT
 	done <"$dir/console.txt"
 }
 
+# SYMBOL+OFFSET: vfs_read's second instruction, found with objdump on the
+# DWARF vmlinux (only the low 32 bits of the addresses: sh arithmetic is
+# signed 64-bit).
+e2e_offset() {
+	off=$(objdump -d --disassemble=vfs_read "$dbg" | awk '
+		/^ *ffff[0-9a-f]*:/ { sub(/:.*/, "", $1); a[++n] = substr($1, 9) }
+		n == 2 { print a[1], a[2]; exit }' | {
+		read -r first second && echo $((0x$second - 0x$first)); })
+	[ -n "$off" ] || { fail "e2e/$tag: no offset in vfs_read"; return 1; }
+	printf 'p:entry vfs_read f=%%di\np:inside vfs_read+%d f=%%di\n' "$off" >"$dir/offset.surf"
+	# shellcheck disable=SC2086
+	"$SURFC" $tflags -o "$dir/root/e2e/offset.sh" "$dir/offset.surf" 2>"$dir/offset.err" ||
+		{ fail "e2e/$tag: compile offset"; cat "$dir/offset.err"; return 1; }
+}
+
+# The matrix of issue 5: Debian 12's 6.1 cloud kernel on amd64 (DWARF) and
+# arm64 (the BTF in its Image), and the 6.12 cloud kernel on amd64 (BTF).
+e2e_all() {
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread"
+	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity"
+}
+
 if [ -z "${top:-}" ]; then # run on its own
 	top=$(cd "$(dirname "$0")/../.." && pwd)
 	SURFC=${SURFC:-$top/surfc}
@@ -72,7 +129,9 @@ if [ -z "${top:-}" ]; then # run on its own
 	passed=0 failed=0
 	pass() { passed=$((passed + 1)); printf 'ok   %s\n' "$1"; }
 	fail() { failed=$((failed + 1)); printf 'FAIL %s\n' "$1"; }
-	e2e_kernel 6.1 amd64
+	t0=$(date +%s)
+	e2e_all
+	echo "e2e: $(($(date +%s) - t0)) s"
 	echo "$passed passed, $failed failed"
 	[ "$failed" = 0 ]
 fi
