@@ -17,6 +17,8 @@ struct btfsrc {
 	__u32 ntypes;
 	const char **funcs;  /* every FUNC name, built on demand */
 	size_t nfuncs;
+	const char **types[4]; /* type names by enum ctype_kind, on demand */
+	size_t ntypenames[4];
 	struct lookup {      /* functions and named types asked for */
 		char *key;
 		const void *value;
@@ -266,9 +268,32 @@ static const char *const *function_names(struct typesrc *ts, size_t *n)
 	return b->funcs;
 }
 
+static const char *const *type_names(struct typesrc *ts, enum ctype_kind kind,
+				     size_t *n)
+{
+	struct btfsrc *b = of(ts);
+	if (!b->types[kind]) {
+		b->types[kind] = xmalloc(b->ntypes * sizeof(**b->types));
+		for (__u32 id = 1; id < b->ntypes; id++) {
+			const struct btf_type *t = btf__type_by_id(b->btf, id);
+			bool want = kind == CT_STRUCT ? btf_is_struct(t)
+				    : kind == CT_UNION ? btf_is_union(t)
+				    : kind == CT_ENUM ? btf_is_any_enum(t)
+				    : btf_is_typedef(t) || btf_is_int(t);
+			const char *name = name_of(b, t);
+			if (want && name)
+				b->types[kind][b->ntypenames[kind]++] = name;
+		}
+	}
+	*n = b->ntypenames[kind];
+	return b->types[kind];
+}
+
 static void close_btf(struct typesrc *ts)
 {
 	struct btfsrc *b = of(ts);
+	for (int k = 0; k < 4; k++)
+		free(b->types[k]);
 	btf__free(b->btf);
 	free(b->cache);
 	free(b->funcs);
@@ -281,7 +306,7 @@ static void close_btf(struct typesrc *ts)
 }
 
 static const struct typesrc_ops btf_ops = {
-	"BTF", complete, function, named, function_names, close_btf,
+	"BTF", complete, function, named, function_names, type_names, close_btf,
 };
 
 struct typesrc *typesrc_open_btf(const char *path, char **err)

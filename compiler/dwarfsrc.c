@@ -774,7 +774,7 @@ static void close_dwarf(struct typesrc *ts)
 }
 
 static const struct typesrc_ops dwarf_ops = {
-	"DWARF", complete, function, named, function_names, close_dwarf,
+	"DWARF", complete, function, named, function_names, NULL, close_dwarf,
 };
 
 static const struct arch *arch_of_elf(Elf *elf)

@@ -201,6 +201,10 @@ struct typesrc_ops {
 	struct type *(*named)(struct typesrc *, enum ctype_kind, const char *);
 	/* Every function name, for "did you mean". */
 	const char *const *(*function_names)(struct typesrc *, size_t *n);
+	/* Every type name of a kind, or NULL when the source cannot list
+	 * them cheaply (DWARF). */
+	const char *const *(*type_names)(struct typesrc *, enum ctype_kind,
+					 size_t *n);
 	void (*close)(struct typesrc *);
 };
 

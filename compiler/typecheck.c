@@ -222,8 +222,17 @@ static struct type *resolve_ctype(struct tc *c, const struct ctype *ct,
 	static const char *const kw[] = {"struct ", "union ", "enum ", ""};
 	struct type *t = c->ts->ops->named(c->ts, ct->kind, ct->name);
 	if (!t) {
-		ERR(c, ct->loc, "no type '%s%s' in the kernel's types", kw[ct->kind],
-		    ct->name);
+		size_t n = 0;
+		const char *const *names = c->ts->ops->type_names
+			? c->ts->ops->type_names(c->ts, ct->kind, &n) : NULL;
+		const char *near = names ? closest_name(ct->name, names, n) : NULL;
+		if (near)
+			ERR(c, ct->loc, "no type '%s%s' in the kernel's types; did "
+			    "you mean '%s%s'?", kw[ct->kind], ct->name, kw[ct->kind],
+			    near);
+		else
+			ERR(c, ct->loc, "no type '%s%s' in the kernel's types",
+			    kw[ct->kind], ct->name);
 		return NULL;
 	}
 	/* coolKprobe's ~(struct task_struct) names what the value points to. */
