@@ -236,7 +236,7 @@ static bool open_types(const struct cli *cli, struct options *opt,
 {
 	char *err = NULL;
 	const char *path = cli->btf ? cli->btf : cli->vmlinux;
-	if (cli->no_types || (opt->check_only && !path && cli->no_types))
+	if (cli->no_types)
 		return true;
 	if (cli->btf)
 		opt->types = typesrc_open_btf(cli->btf, &err);

@@ -27,6 +27,7 @@ timer=            # pid of the -d timer
 defined=          # probes whose definitions were written
 enabled=          # probes enabled in the instance
 made_instance=
+errbase=0         # error_log lines before arming
 mounted=
 cleaned=
 dur='' out='' stack='' bufkb='' dry='' list='' force='' clean='' quiet=''
@@ -233,11 +234,28 @@ preflight() {
 
 # ---- arm ----
 
+# arm_failed I STEP [FILE]: the probe's line, its definition, the step
+# that failed, and the kernel's own words: a filter's error is in its
+# filter FILE, with a caret; a definition's is in error_log. The EXIT trap
+# then undoes the rest.
 arm_failed() {
 	printf 'surfc: arming failed: %s\n' "$(where "$1")" >&2
-	[ -z "$2" ] || printf 'surfc:   %s\n' "$2" >&2
-	if [ -r "$T/error_log" ]; then
-		tail -n 3 "$T/error_log" | sed 's/^/surfc:   /' >&2
+	get "$1" KIND
+	if [ "$v" = e ]; then
+		get "$1" NAME
+		printf 'surfc:   event %s\n' "$v" >&2
+	else
+		definition "$1"
+		printf 'surfc:   %s\n' "$def" >&2
+	fi
+	printf 'surfc:   failed: %s\n' "$2" >&2
+	if [ -n "${3:-}" ] && [ -r "$3" ]; then
+		sed 's/^/surfc:   /' "$3" >&2
+	# Else only what the kernel logged since this run began arming.
+	elif [ -r "$T/error_log" ]; then
+		n=$(wc -l <"$T/error_log")
+		[ "$n" -le "$errbase" ] ||
+			tail -n $((n - errbase)) "$T/error_log" | sed 's/^/surfc:   /' >&2
 	fi
 	exit 1
 }
@@ -249,7 +267,7 @@ define_probes() {
 		if [ "$v" != e ]; then
 			definition "$i"
 			probe_file "$i"
-			w append "$file" "$def" || arm_failed "$i" "$def"
+			w append "$file" "$def" || arm_failed "$i" "the definition"
 			defined="$defined $i"
 		fi
 		i=$((i + 1))
@@ -298,19 +316,21 @@ enable_probes() {
 		# The script's own shell and reader never trace themselves.
 		f="common_pid!=$self&&common_pid!=$reader"
 		[ -z "$v" ] || f="($v)&&$f"
-		w write "$dir/filter" "$f" || arm_failed "$i" "filter: $f"
+		w write "$dir/filter" "$f" || arm_failed "$i" "the filter $f" "$dir/filter"
 		i=$((i + 1))
 	done
 	i=1
 	while [ "$i" -le "$SURFC_N" ]; do
 		event_dir "$i"
-		w write "$dir/enable" 1 || arm_failed "$i" "enable"
+		w write "$dir/enable" 1 || arm_failed "$i" "enabling it"
 		enabled="$enabled $i"
 		i=$((i + 1))
 	done
 }
 
 arm() {
+	errbase=0
+	[ -n "$dry" ] || [ ! -r "$T/error_log" ] || errbase=$(wc -l <"$T/error_log")
 	G=surfc_$$
 	[ -z "$dry" ] || G=surfc_PID
 	I=$T/instances/$G

@@ -199,14 +199,37 @@ EOF
 	live_compile armfail || return
 	sh "$out/armfail.sh" -q -d 3 >/dev/null 2>"$out/armfail.err"
 	rc=$?
-	if [ $rc = 1 ] && grep -q 'arming failed: armfail.surf:2:' "$out/armfail.err" ||
-	   [ $rc = 1 ] && grep -q "arming failed: .*armfail.surf:2:" "$out/armfail.err"; then
-		pass "live/armfail: the 2nd of 3 probes fails to arm: exit 1, its line named"
+	# Exit 1; the message names the probe's line and its definition.
+	if [ $rc = 1 ] && grep -q "arming failed: .*armfail.surf:2: P .*:0x7fffffff" "$out/armfail.err" &&
+	   grep -q "surfc:   p:surfc_[0-9]*/target_0x7fffffff .*target:0x7fffffff" "$out/armfail.err" &&
+	   grep -q "failed: enabling it" "$out/armfail.err"; then
+		pass "live/armfail: the 2nd of 3 probes fails to arm: exit 1, its line and definition named"
 	else
 		fail "live/armfail: exit $rc"
 		cat "$out/armfail.err"
 	fi
 	live_clean armfail
+}
+
+# A filter the kernel refuses (an e event's fields are only known on the
+# target): exit 1 with the kernel's own message and caret, nothing left.
+live_bad_filter() {
+	cat >"$out/badfilter.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+e sched/sched_process_exec f:nosuchfield==1
+EOF
+	live_compile badfilter || return
+	sh "$out/badfilter.sh" -q -d 3 >/dev/null 2>"$out/badfilter.err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "arming failed: .*badfilter.surf:2: e sched" "$out/badfilter.err" &&
+	   grep -q "parse_error: Field not found" "$out/badfilter.err" &&
+	   grep -q "surfc:  *^" "$out/badfilter.err"; then
+		pass "live/badfilter: the kernel's filter error is shown with its caret, exit 1"
+	else
+		fail "live/badfilter: exit $rc"
+		cat "$out/badfilter.err"
+	fi
+	live_clean badfilter
 }
 
 live_kill9() {
@@ -304,6 +327,7 @@ if live_setup; then
 	live_signal sighup HUP
 	live_pipe
 	live_arm_failure
+	live_bad_filter
 	live_kill9
 	live_side_by_side
 	live_no_self_feeding
