@@ -509,6 +509,21 @@ static bool check_bitfield(struct checker *c, const struct arg *a)
 	return true;
 }
 
+/* What the kernel refuses for a type with this probe: text that is not
+ * fetched as a string, symbols where there are none to print. */
+static void check_ftype_fits(struct checker *c, const struct probe *p,
+			     const struct arg *a)
+{
+	const char *t = a->ftype;
+	bool text = a->expr->kind == EX_COMM || a->expr->kind == EX_IMMSTR;
+	if (text && !is_string_type(t))
+		ERR(c, a->ftype_loc, "'%s' is text: it is fetched as :string, "
+		    "not ':%s'", a->text, t);
+	else if (p->uprobe && (!strncmp(t, "symbol", 6) || !strncmp(t, "symstr", 6)))
+		ERR(c, a->ftype_loc, "':%s' prints kernel symbols; uprobes have "
+		    "none", t);
+}
+
 static void check_ftype(struct checker *c, const struct arg *a)
 {
 	const char *t = a->ftype;
@@ -736,6 +751,8 @@ static void check_args(struct checker *c, struct probe *p,
 		unsigned errors = diags_errors(c->dg);
 		check_arg_name(c, p, i);
 		check_expr(c, p, a->expr);
+		if (a->ftype)
+			check_ftype_fits(c, p, a);
 		const struct expr *typed = typed_node(a->expr);
 		if (!typed && !(fn && uses_proto(a->expr))) {
 			plan_raw(c, a, &p->plans[i]);
