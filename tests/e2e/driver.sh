@@ -19,6 +19,16 @@ armed() {
 	return 1
 }
 
+# start CASE N CMD...: starts a run in the background (run = its pid) and
+# waits until its N events are enabled.
+start() {
+	name=$1 n=$2
+	shift 2
+	"$@" &
+	run=$!
+	armed $run "$n" || bad "$name" "never armed"
+}
+
 # Nothing of any run may be left: no definitions, no instances.
 clean() {
 	if grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
@@ -29,9 +39,7 @@ clean() {
 }
 
 case_clone() {
-	sh clone.sh -q -d 4 -o /tmp/clone.txt &
-	run=$!
-	armed $run 3 || bad clone "never armed"
+	start clone 3 sh clone.sh -q -d 4 -o /tmp/clone.txt
 	sleep 0.3 &
 	child=$!
 	wait $child
@@ -49,9 +57,7 @@ case_clone() {
 }
 
 case_filter() {
-	sh filter.sh -q -d 4 -o /tmp/filter.txt &
-	run=$!
-	armed $run 1 || bad filter "never armed"
+	start filter 1 sh filter.sh -q -d 4 -o /tmp/filter.txt
 	sleep 0.1 & wait $!
 	timeout 5 true
 	wait $run
@@ -66,9 +72,7 @@ case_filter() {
 }
 
 case_open() {
-	sh open.sh -q -d 4 -o /tmp/open.txt &
-	run=$!
-	armed $run 1 || bad open "never armed"
+	start open 1 sh open.sh -q -d 4 -o /tmp/open.txt
 	for i in 1 2 3; do read -r x </tmp/marker-file; done
 	wait $run
 	if grep -q 'name="/tmp/marker-file" dfd=' /tmp/open.txt; then
@@ -80,9 +84,7 @@ case_open() {
 }
 
 case_offset() {
-	sh offset.sh -q -d 4 -o /tmp/offset.txt &
-	run=$!
-	armed $run 2 || bad offset "never armed"
+	start offset 2 sh offset.sh -q -d 4 -o /tmp/offset.txt
 	for i in 1 2 3; do read -r x </tmp/marker-file; done
 	wait $run
 	# The two are enabled one after the other, so entry may see a read
@@ -101,9 +103,7 @@ case_offset() {
 
 case_net() {
 	ip link set lo up
-	sh net.sh -q -d 4 -o /tmp/net.txt &
-	run=$!
-	armed $run 1 || bad net "never armed"
+	start net 1 sh net.sh -q -d 4 -o /tmp/net.txt
 	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
 	wait $run
 	if grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
@@ -115,9 +115,7 @@ case_net() {
 }
 
 case_stack() {
-	sh open.sh -q -s -d 3 -o /tmp/stack.txt &
-	run=$!
-	armed $run 1 || bad stack "never armed"
+	start stack 1 sh open.sh -q -s -d 3 -o /tmp/stack.txt
 	read -r x </tmp/marker-file
 	wait $run
 	if grep -q '=> do_sys_openat2\|=> __x64_sys_openat\|=> do_syscall_64' /tmp/stack.txt; then
@@ -130,9 +128,7 @@ case_stack() {
 
 case_ctrlc() {
 	# As a terminal starts it: own process group, SIGINT at its default.
-	/e2e/sigdfl sh open.sh -q -o /tmp/ctrlc.txt &
-	run=$!
-	armed $run 1 || bad ctrlc "never armed"
+	start ctrlc 1 /e2e/sigdfl sh open.sh -q -o /tmp/ctrlc.txt
 	kill -INT -$run
 	wait $run
 	rc=$?
@@ -143,9 +139,7 @@ case_ctrlc() {
 case_selfread() {
 	# vfs_read while the script's reader reads the trace: only the
 	# driver's own reads may show.
-	sh read.sh -q -d 10 -o /tmp/read.txt &
-	run=$!
-	armed $run 1 || bad selfread "never armed"
+	start selfread 1 sh read.sh -q -d 10 -o /tmp/read.txt
 	i=0
 	# 100 reads spread over the run, through the shell's read(2).
 	while [ $i -lt 100 ]; do
