@@ -73,22 +73,22 @@ static const char *const arm_args[] = {"r0", "r1", "r2", "r3"};
  * s390x pass stack arguments behind a save area we do not model. */
 static const struct arch arches[] = {
 	{"x86_64", ALIASES("amd64", "x86"), x86_64_regs, x86_64_args,
-	 COUNT(x86_64_args), "ax", "sp", 1, 64, false, EM_X86_64},
+	 COUNT(x86_64_args), "ax", "sp", 1, 64, false, EM_X86_64, "r15"},
 	{"aarch64", ALIASES("arm64"), aarch64_regs, aarch64_args,
-	 COUNT(aarch64_args), "x0", "sp", 0, 64, false, EM_AARCH64},
+	 COUNT(aarch64_args), "x0", "sp", 0, 64, false, EM_AARCH64, "orig_x0"},
 	{"riscv64", ALIASES("riscv"), riscv64_regs, riscv64_args,
-	 COUNT(riscv64_args), "a0", "sp", 0, 64, false, EM_RISCV},
+	 COUNT(riscv64_args), "a0", "sp", 0, 64, false, EM_RISCV, "epc"},
 	{"ppc64le", ALIASES("powerpc64le"), ppc64_regs, ppc64_args,
-	 COUNT(ppc64_args), "gpr3", "gpr1", -1, 64, false, EM_PPC64},
+	 COUNT(ppc64_args), "gpr3", "gpr1", -1, 64, false, EM_PPC64, "nip"},
 	{"ppc64", ALIASES("powerpc64", "powerpc"), ppc64_regs, ppc64_args,
-	 COUNT(ppc64_args), "gpr3", "gpr1", -1, 64, true, EM_PPC64},
+	 COUNT(ppc64_args), "gpr3", "gpr1", -1, 64, true, EM_PPC64, "nip"},
 	{"s390x", ALIASES("s390"), s390x_regs, s390x_args, COUNT(s390x_args),
-	 "r2", "r15", -1, 64, true, EM_S390},
+	 "r2", "r15", -1, 64, true, EM_S390, "orig_gpr2"},
 	{"loongarch64", ALIASES("loongarch"), loongarch64_regs,
 	 loongarch64_args, COUNT(loongarch64_args), "r4", "r3", 0, 64, false,
-	 EM_LOONGARCH},
+	 EM_LOONGARCH, "csr_era"},
 	{"arm", ALIASES("armhf", "armel", "armv7l", "armv7"), arm_regs,
-	 arm_args, COUNT(arm_args), "r0", "sp", 0, 32, false, EM_ARM},
+	 arm_args, COUNT(arm_args), "r0", "sp", 0, 32, false, EM_ARM, "uregs"},
 };
 
 const struct arch *arch_find(const char *name)
@@ -110,6 +110,25 @@ const struct arch *arch_host(void)
 	if (uname(&u) == 0)
 		a = arch_find(u.machine);
 	return a ? a : &arches[0];
+}
+
+const struct arch *arch_by_elf(unsigned machine, bool big_endian)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (arches[i].elf_machine == machine &&
+		    arches[i].big_endian == big_endian)
+			return &arches[i];
+	return NULL;
+}
+
+const struct arch *arch_by_regs(bool (*has_member)(void *ctx, const char *),
+				void *ctx, bool big_endian)
+{
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (arches[i].big_endian == big_endian &&
+		    has_member(ctx, arches[i].regs_mark))
+			return &arches[i];
+	return NULL;
 }
 
 const char *arch_names(void)

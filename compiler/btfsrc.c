@@ -309,6 +309,40 @@ static const struct typesrc_ops btf_ops = {
 	"BTF", complete, function, named, function_names, type_names, close_btf,
 };
 
+/* Does struct pt_regs have this member, also inside its anonymous
+ * structs and unions (arm64, ppc64 and s390 nest their registers)? */
+static bool has_member(const struct btf *btf, const struct btf_type *t,
+		       const char *name)
+{
+	const struct btf_member *m = btf_members(t);
+	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(btf, m->name_off);
+		if (n && !strcmp(n, name))
+			return true;
+		const struct btf_type *mt = btf__type_by_id(btf, m->type);
+		if ((!n || !*n) && mt && btf_is_composite(mt) &&
+		    has_member(btf, mt, name))
+			return true;
+	}
+	return false;
+}
+
+static bool regs_have(void *ctx, const char *name)
+{
+	const struct btf *btf = ctx;
+	__s32 id = btf__find_by_name_kind(btf, "pt_regs", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	return t && has_member(btf, t, name);
+}
+
+/* A bare BTF file names no machine: the kernel's own struct pt_regs
+ * tells the arch, and the blob's byte order tells ppc64 from ppc64le. */
+static const struct arch *arch_of_btf(struct btf *btf)
+{
+	bool big = btf__endianness(btf) == BTF_BIG_ENDIAN;
+	return arch_by_regs(regs_have, btf, big);
+}
+
 struct typesrc *typesrc_open_btf(const char *path, char **err)
 {
 	libbpf_set_print(NULL);
@@ -326,6 +360,7 @@ struct typesrc *typesrc_open_btf(const char *path, char **err)
 	b->ts.arena = arena_new();
 	b->ts.path = xstrdup(path);
 	b->btf = btf;
+	b->ts.arch = arch_of_btf(btf);
 	b->ntypes = btf__type_cnt(btf);
 	b->cache = xmalloc(b->ntypes * sizeof(*b->cache));
 	memset(b->cache, 0, b->ntypes * sizeof(*b->cache));

@@ -779,19 +779,10 @@ static const struct typesrc_ops dwarf_ops = {
 
 static const struct arch *arch_of_elf(Elf *elf)
 {
-	static const char *const names[] = {"x86_64", "aarch64", "riscv64",
-					    "ppc64le", "ppc64", "s390x",
-					    "loongarch64", "arm"};
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(elf, &eh))
 		return NULL;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		const struct arch *a = arch_find(names[i]);
-		bool big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
-		if (a->elf_machine == eh.e_machine && a->big_endian == big)
-			return a;
-	}
-	return NULL;
+	return arch_by_elf(eh.e_machine, eh.e_ident[EI_DATA] == ELFDATA2MSB);
 }
 
 struct typesrc *typesrc_open_dwarf(const char *path, char **err)

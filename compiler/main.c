@@ -252,12 +252,18 @@ static bool open_types(const struct cli *cli, struct options *opt,
 	free(err);
 	if (!opt->types)
 		return true;
-	const struct arch *elf_arch = opt->types->arch;
-	if (elf_arch && !cli->arch) {
-		opt->arch = elf_arch; /* --arch defaults to the ELF's machine */
-	} else if (elf_arch && elf_arch != opt->arch) {
-		diag_plain(dg, path, SEV_ERROR, "this is a %s kernel, not %s",
-			   elf_arch->name, opt->arch->name);
+	/* --arch defaults to what the types say (the ELF's machine, or
+	 * BTF's struct pt_regs), and must agree with it. */
+	const struct arch *types_arch = opt->types->arch;
+	if (types_arch && !cli->arch) {
+		opt->arch = types_arch;
+	} else if (types_arch && types_arch != opt->arch) {
+		diag_plain(dg, path, SEV_ERROR, "these types are for %s, "
+			   "not for %s", types_arch->name, opt->arch->name);
+		return false;
+	} else if (!types_arch && !cli->arch && path) {
+		diag_plain(dg, path, SEV_ERROR, "cannot tell which architecture "
+			   "these types are for: pass --arch");
 		return false;
 	}
 	opt->types->arch = opt->arch;
@@ -267,6 +273,11 @@ static bool open_types(const struct cli *cli, struct options *opt,
 						      cli->kernel_release);
 		opt->types->id.version = NULL;
 	}
+	if (!opt->types->id.release && cli->mode == MODE_SCRIPT &&
+	    !cli->describe)
+		diag_plain(dg, path, SEV_WARNING, "these types do not say which "
+			   "kernel they belong to, so the script will arm on any "
+			   "kernel: pass --kernel-release (the target's uname -r)");
 	return true;
 }
 

@@ -104,10 +104,19 @@ struct arch {
 	unsigned long_bits;
 	bool big_endian;
 	unsigned elf_machine;
+	/* A member of the kernel's struct pt_regs that only this arch has:
+	 * how a bare BTF file tells which arch it was built for. */
+	const char *regs_mark;
 };
 
 const struct arch *arch_find(const char *name);
 const struct arch *arch_host(void);
+/* The arch of an ELF file's e_machine and byte order, or NULL. */
+const struct arch *arch_by_elf(unsigned machine, bool big_endian);
+/* The arch whose struct pt_regs has a member has_member() finds, or
+ * NULL. */
+const struct arch *arch_by_regs(bool (*has_member)(void *ctx, const char *),
+				void *ctx, bool big_endian);
 bool arch_has_reg(const struct arch *, const char *reg);
 const char *arch_closest_reg(const struct arch *, const char *reg);
 /* Comma-separated list of the supported arch names, for messages. */
