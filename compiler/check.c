@@ -15,6 +15,7 @@ enum {
 	MAX_EVENT_NAME_LEN = 63,
 	MAX_ARRAY_LEN = 64,
 	MAX_DEREF_DEPTH = 12,
+	MAX_FILTER_STR_VAL = 256, /* kernel/trace/trace.h */
 };
 
 struct checker {
@@ -845,6 +846,19 @@ static void unknown_field(struct checker *c, const struct probe *p,
 	free(names);
 }
 
+/* The kernel reads a filter string up to the next quote of the kind it
+ * opened with, with no escapes: a string holding both kinds of quote
+ * cannot be written, and one of MAX_FILTER_STR_VAL bytes is refused. */
+static void check_filter_string(struct checker *c, const struct fvalue *v)
+{
+	if (strchr(v->text, '"') && strchr(v->text, '\''))
+		ERR(c, v->loc, "a filter string cannot hold both ' and \": the "
+		    "kernel's filters have no escapes");
+	else if (strlen(v->text) >= MAX_FILTER_STR_VAL)
+		ERR(c, v->loc, "filter string is %zu characters; the kernel's "
+		    "limit is %d", strlen(v->text), MAX_FILTER_STR_VAL - 1);
+}
+
 static void check_cmp(struct checker *c, const struct probe *p,
 		      const struct fexpr *f)
 {
@@ -854,6 +868,8 @@ static void check_cmp(struct checker *c, const struct probe *p,
 		unknown_field(c, p, f);
 		return;
 	}
+	if (v->kind == FV_STR || v->kind == FV_WORD)
+		check_filter_string(c, v);
 	bool is_ip = !strncmp(f->field, "ip_", 3);
 	if (v->kind == FV_IPV4) {
 		unsigned a, b, d, e;

@@ -79,6 +79,22 @@ static struct expr *mk_tilde(struct parse_ctx *, struct expr *, const char *,
 static long long index_value(struct parse_ctx *, const char *, struct loc);
 static struct fexpr *mk_cmp(struct parse_ctx *, char *, struct loc,
 			    enum cmp_op, struct fvalue, struct loc);
+/* A quoted filter string without its quotes. Inside "...", \" and \\
+ * stand for " and \; every other byte, and everything inside '...', is
+ * itself (the kernel's filters have no escapes of their own). */
+static char *string_value(struct arena *ar, const char *text)
+{
+	size_t n = strlen(text) - 2;
+	char *v = arena_strndup(ar, text + 1, n), *w = v;
+	for (const char *r = v; *r; r++) {
+		if (text[0] == '"' && r[0] == '\\' && (r[1] == '"' || r[1] == '\\'))
+			r++;
+		*w++ = *r;
+	}
+	*w = '\0';
+	return v;
+}
+
 static struct fvalue mk_value(struct parse_ctx *, enum fvalue_kind,
 			      const char *, struct loc);
 static int set_layer(struct parse_ctx *, const char *, struct loc);
@@ -540,7 +556,7 @@ static struct fvalue mk_value(struct parse_ctx *pc, enum fvalue_kind kind,
 {
 	struct fvalue v = {kind, NULL, 0, false, loc};
 	if (kind == FV_STR) {
-		v.text = arena_strndup(pc->arena, text + 1, strlen(text) - 2);
+		v.text = string_value(pc->arena, text);
 	} else if (kind == FV_NUM) {
 		v.negative = text[0] == '-';
 		if (!parse_number(text + v.negative, &v.num)) {
