@@ -5,6 +5,14 @@
 
 #include "../compiler/surfc.h"
 
+void put_offset(struct strbuf *sb, unsigned long long off)
+{
+	char dec[32], hex[32];
+	snprintf(dec, sizeof(dec), "%llu", off);
+	snprintf(hex, sizeof(hex), "0x%llx", off);
+	sb_puts(sb, strlen(hex) < strlen(dec) ? hex : dec);
+}
+
 static void put_target(struct strbuf *sb, const struct target *t)
 {
 	switch (t->kind) {
@@ -12,8 +20,10 @@ static void put_target(struct strbuf *sb, const struct target *t)
 		if (t->module)
 			sb_printf(sb, "%s:", t->module);
 		sb_puts(sb, t->clone ? t->clone : t->symbol);
-		if (t->has_offset)
-			sb_printf(sb, "+%llu", t->offset);
+		if (t->has_offset) {
+			sb_putc(sb, '+');
+			put_offset(sb, t->offset);
+		}
 		break;
 	case TGT_KADDR:
 		sb_printf(sb, "0x%llx", t->offset);

@@ -16,7 +16,12 @@ enum {
 	MAX_ARRAY_LEN = 64,
 	MAX_DEREF_DEPTH = 12,
 	MAX_FILTER_STR_VAL = 256, /* kernel/trace/trace.h */
+	/* PARAM_MAX_STACK is THREAD_SIZE / sizeof(long): 2048 on every
+	 * arch surfc knows (16 KB stacks on 64-bit, 8 KB on arm). */
+	PARAM_MAX_STACK = 2048,
 };
+/* trace_kprobe.c refuses SYMBOL+OFFSET past UINT_MAX. */
+#define MAX_KPROBE_OFFSET 0xffffffffULL
 
 struct checker {
 	const struct options *opt;
@@ -199,6 +204,9 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	if (p->kind == PROBE_RETURN && t->has_offset && t->offset)
 		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
 		    "'+%llu' is not allowed", t->offset);
+	else if (t->offset > MAX_KPROBE_OFFSET)
+		ERR(c, t->off_loc, "offset 0x%llx is past the kernel's limit for "
+		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
 }
 
 static void check_target(struct checker *c, struct probe *p)
@@ -374,6 +382,9 @@ static void check_variable(struct checker *c, const struct probe *p,
 				ERR(c, e->loc, "unknown variable '$%s'; there are "
 				    "$retval, $comm, $stack, $stackN and $argN",
 				    e->name);
+		} else if (e->num > PARAM_MAX_STACK && !p->uprobe) {
+			ERR(c, e->loc, "$stack%lld is past the kernel's limit, "
+			    "$stack%d", e->num, PARAM_MAX_STACK);
 		}
 		break;
 	case EX_ARGN:
@@ -383,6 +394,9 @@ static void check_variable(struct checker *c, const struct probe *p,
 		else if (p->uprobe)
 			ERR(c, e->loc, "uprobes have no $argN; use %%%lld",
 			    e->num - 1);
+		else if (e->num > PARAM_MAX_STACK)
+			ERR(c, e->loc, "$arg%lld is past the kernel's limit, "
+			    "$arg%d", e->num, PARAM_MAX_STACK);
 		else if (p->kind != PROBE_ENTRY || p->target.offset)
 			ERR(c, e->loc, "$argN is only available at a function's "
 			    "entry");
@@ -447,6 +461,10 @@ static int check_expr(struct checker *c, const struct probe *p,
 		break;
 	case EX_DEREF:
 		depth++;
+		if (e->base->kind == EX_COMM || e->base->kind == EX_IMMSTR)
+			ERR(c, e->loc, "%s is text, not an address: the kernel "
+			    "cannot dereference it", e->base->kind == EX_COMM
+			    ? "$comm" : "an immediate string");
 		if (depth == MAX_DEREF_DEPTH + 1)
 			ERR(c, e->loc, "more than %d nested dereferences; the "
 			    "kernel cannot fetch this", MAX_DEREF_DEPTH);
@@ -517,7 +535,7 @@ static void check_ftype_fits(struct checker *c, const struct probe *p,
 {
 	const char *t = a->ftype;
 	bool text = a->expr->kind == EX_COMM || a->expr->kind == EX_IMMSTR;
-	if (text && !is_string_type(t))
+	if (text && strcmp(t, "string"))
 		ERR(c, a->ftype_loc, "'%s' is text: it is fetched as :string, "
 		    "not ':%s'", a->text, t);
 	else if (p->uprobe && (!strncmp(t, "symbol", 6) || !strncmp(t, "symstr", 6)))
@@ -859,6 +877,20 @@ static void check_filter_string(struct checker *c, const struct fvalue *v)
 		    "limit is %d", strlen(v->text), MAX_FILTER_STR_VAL - 1);
 }
 
+/* ip_ and bNN_ arguments hold unsigned values of 32 or NN bits, which
+ * the filter compares byte-swapped: a number must fit them as it is. */
+static void check_converted_number(struct checker *c, const struct fexpr *f)
+{
+	const char *conv = arg_conversion(f->field);
+	if (!conv)
+		return;
+	unsigned bits = conv[0] == 'i' ? 32 : (unsigned)atoi(conv + 1);
+	unsigned long long max = bits == 64 ? ~0ULL : (1ULL << bits) - 1;
+	if (f->value.negative || f->value.num > max)
+		ERR(c, f->value.loc, "'%s' holds an unsigned %u-bit value; %s "
+		    "is out of its range", f->field, bits, f->value.text);
+}
+
 static void check_cmp(struct checker *c, const struct probe *p,
 		      const struct fexpr *f)
 {
@@ -870,6 +902,8 @@ static void check_cmp(struct checker *c, const struct probe *p,
 	}
 	if (v->kind == FV_STR || v->kind == FV_WORD)
 		check_filter_string(c, v);
+	if (v->kind == FV_NUM)
+		check_converted_number(c, f);
 	bool is_ip = !strncmp(f->field, "ip_", 3);
 	if (v->kind == FV_IPV4) {
 		unsigned a, b, d, e;

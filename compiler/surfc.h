@@ -406,6 +406,9 @@ int describe(FILE *, const struct options *, const char *what, struct diags *);
 
 /* codegen/: fetch plans to tracefs text. */
 
+/* An offset in the shorter of decimal and hex (language.md §3). */
+void put_offset(struct strbuf *, unsigned long long);
+
 /* The event definition line for probe_events, without group quoting. */
 char *probe_definition(const struct probe *, const char *group);
 /* The definition after "p:GROUP/NAME ": target and arguments. */

@@ -41,13 +41,13 @@ struct place {
 /* Offsets in the shorter of decimal and hex (language.md §3). */
 static char *deref(struct tc *c, long long off, const char *f)
 {
-	unsigned long long mag = off < 0 ? -(unsigned long long)off
-					 : (unsigned long long)off;
-	char dec[32], hex[32];
-	snprintf(dec, sizeof(dec), "%llu", mag);
-	snprintf(hex, sizeof(hex), "0x%llx", mag);
-	return arena_printf(c->arena, "%c%s(%s)", off < 0 ? '-' : '+',
-			    strlen(hex) < strlen(dec) ? hex : dec, f);
+	struct strbuf sb = {0};
+	sb_putc(&sb, off < 0 ? '-' : '+');
+	put_offset(&sb, off < 0 ? -(unsigned long long)off
+				: (unsigned long long)off);
+	char *s = arena_printf(c->arena, "%s(%s)", sb.s, f);
+	sb_free(&sb);
+	return s;
 }
 
 /* Reads a memory place: the result is a value. */
