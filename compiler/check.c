@@ -586,11 +586,10 @@ static void render_raw(struct strbuf *sb, const struct arch *a,
 {
 	switch (e->kind) {
 	case EX_ARGNUM:
-		if ((unsigned)e->num < a->nargregs)
-			sb_printf(sb, "%%%s", a->argregs[e->num]);
-		else
-			sb_printf(sb, "$stack%lld",
-				  e->num - a->nargregs + a->stack_base);
+		/* An unaddressable argument was reported by check_argnum;
+		 * its plan is never written out. */
+		if (!arch_put_arg(sb, a, (unsigned)e->num))
+			sb_puts(sb, "?");
 		break;
 	case EX_REG:
 		sb_printf(sb, "%%%s", e->name);

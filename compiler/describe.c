@@ -120,16 +120,15 @@ static int describe_function(FILE *f, const struct options *opt,
 	fprintf(f, "%s)\n", p->variadic ? ", ..." : p->nparams ? "" : "void");
 	const struct arch *a = opt->arch;
 	for (size_t i = 0; i < p->nparams; i++) {
+		struct strbuf sb = {0};
 		const char *where = fn->locs && fn->locs[i].known
 			? fn->locs[i].fetcharg
-			: i < a->nargregs ? arena_printf(ts->arena, "%%%s", a->argregs[i])
-			: a->stack_base >= 0 ? arena_printf(ts->arena, "$stack%zu",
-				i - a->nargregs + (size_t)a->stack_base)
-			: "(stack)";
+			: arch_put_arg(&sb, a, (unsigned)i) ? sb.s : "(stack)";
 		fprintf(f, "  %%%-3zu %-20s %-10s ", i, p->params[i].name ?
 			p->params[i].name : "?", where);
 		put_decl(f, ts->arena, p->params[i].type, NULL);
 		fputc('\n', f);
+		sb_free(&sb);
 	}
 	if (p->target->kind != TY_VOID) {
 		fprintf(f, "  %-24s %-10s ", "return", "$retval");

@@ -610,28 +610,6 @@ static int match_pc(Dwarf_Die *die, void *arg)
 	return DWARF_CB_OK;
 }
 
-/* DWARF register numbers to ftrace names. */
-static const char *dwarf_reg(const struct arch *a, unsigned n)
-{
-	static const char *const x86_64[] = {
-		"ax", "dx", "cx", "bx", "si", "di", "bp", "sp", "r8", "r9",
-		"r10", "r11", "r12", "r13", "r14", "r15"};
-	static char buf[8][8];
-	static unsigned next;
-	if (!strcmp(a->name, "x86_64"))
-		return n < 16 ? x86_64[n] : NULL;
-	if (!strcmp(a->name, "aarch64")) {
-		if (n == 31)
-			return "sp";
-		if (n > 30)
-			return NULL;
-		char *b = buf[next++ % 8];
-		snprintf(b, sizeof(buf[0]), "x%u", n);
-		return b;
-	}
-	return NULL;
-}
-
 /* The value of a parameter at the function's entry, as a fetcharg. */
 static char *entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc)
 {
@@ -645,20 +623,20 @@ static char *entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc)
 	unsigned atom = ops[0].atom;
 	const char *reg = NULL;
 	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31 && n == 1)
-		reg = dwarf_reg(a, atom - DW_OP_reg0);
+		reg = arch_dwarf_reg(a, atom - DW_OP_reg0);
 	else if (atom == DW_OP_regx && n == 1)
-		reg = dwarf_reg(a, (unsigned)ops[0].number);
+		reg = arch_dwarf_reg(a, (unsigned)ops[0].number);
 	if (reg)
 		return arena_printf(d->ts.arena, "%%%s", reg);
 	if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31 && n == 1 &&
-	    (reg = dwarf_reg(a, atom - DW_OP_breg0)))
+	    (reg = arch_dwarf_reg(a, atom - DW_OP_breg0)))
 		return arena_printf(d->ts.arena, "%+lld(%%%s)",
 				    (long long)(Dwarf_Sword)ops[0].number, reg);
 	if (atom == DW_OP_fbreg && n == 1) {
 		/* The frame base is the CFA: at entry, the stack pointer plus
-		 * the return address x86 pushed. */
+		 * what the call left on the stack (arch.c's entry_cfa). */
 		long long off = (long long)(Dwarf_Sword)ops[0].number +
-				(!strcmp(a->name, "x86_64") ? 8 : 0);
+				a->entry_cfa;
 		return arena_printf(d->ts.arena, "%+lld(%%%s)", off, a->spreg);
 	}
 	return NULL;
@@ -782,7 +760,9 @@ static const struct arch *arch_of_elf(Elf *elf)
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(elf, &eh))
 		return NULL;
-	return arch_by_elf(eh.e_machine, eh.e_ident[EI_DATA] == ELFDATA2MSB);
+	return arch_by_elf(eh.e_machine,
+			   eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
+			   eh.e_ident[EI_DATA] == ELFDATA2MSB);
 }
 
 struct typesrc *typesrc_open_dwarf(const char *path, char **err)

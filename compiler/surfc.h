@@ -101,18 +101,25 @@ struct arch {
 	/* First $stackN slot holding a stack-passed argument at entry, or -1
 	 * when stack arguments are not supported for this arch. */
 	int stack_base;
-	unsigned long_bits;
+	unsigned long_bits;         /* also the ELF class: 32 or 64 */
 	bool big_endian;
 	unsigned elf_machine;
 	/* A member of the kernel's struct pt_regs that only this arch has:
 	 * how a bare BTF file tells which arch it was built for. */
 	const char *regs_mark;
+	/* DWARF register N is dwarf_regs[N] (regs[N] when NULL), N below
+	 * ndwarf_regs. */
+	const char *const *dwarf_regs;
+	unsigned ndwarf_regs;
+	int entry_cfa; /* the CFA at entry: spreg + entry_cfa */
 };
 
 const struct arch *arch_find(const char *name);
 const struct arch *arch_host(void);
-/* The arch of an ELF file's e_machine and byte order, or NULL. */
-const struct arch *arch_by_elf(unsigned machine, bool big_endian);
+/* The arch of an ELF file's e_machine, class (32 or 64) and byte order,
+ * or NULL. */
+const struct arch *arch_by_elf(unsigned machine, unsigned bits,
+			       bool big_endian);
 /* The arch whose struct pt_regs has a member has_member() finds, or
  * NULL. */
 const struct arch *arch_by_regs(bool (*has_member)(void *ctx, const char *),
@@ -121,6 +128,12 @@ bool arch_has_reg(const struct arch *, const char *reg);
 const char *arch_closest_reg(const struct arch *, const char *reg);
 /* Comma-separated list of the supported arch names, for messages. */
 const char *arch_names(void);
+/* The ftrace name of DWARF register n, or NULL. */
+const char *arch_dwarf_reg(const struct arch *, unsigned n);
+/* Appends where argument n (0-based) is at a function's entry ("%di",
+ * "$stack7"); false, appending nothing, when the arch's stack arguments
+ * are not modelled. */
+bool arch_put_arg(struct strbuf *, const struct arch *, unsigned n);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 

@@ -91,15 +91,17 @@ static char *tname(struct tc *c, const struct type *t)
 
 /* ---- bases ---- */
 
+/* Where parameter i is at entry, or NULL when the arch passes it where
+ * surfc cannot address it. */
 static const char *param_fetch(struct tc *c, size_t i)
 {
-	const struct arch *a = c->opt->arch;
 	if (c->fn && c->fn->locs && c->fn->locs[i].known)
 		return c->fn->locs[i].fetcharg;
-	if (i < a->nargregs)
-		return arena_printf(c->arena, "%%%s", a->argregs[i]);
-	return arena_printf(c->arena, "$stack%zu", i - a->nargregs +
-			    (size_t)a->stack_base);
+	struct strbuf sb = {0};
+	char *f = arch_put_arg(&sb, c->opt->arch, (unsigned)i)
+		? arena_strdup(c->arena, sb.s) : NULL;
+	sb_free(&sb);
+	return f;
 }
 
 /* "pid_t kernel_clone(struct kernel_clone_args *args)" */
@@ -154,7 +156,11 @@ static bool eval_param(struct tc *c, const struct expr *e, size_t i,
 	pl->memory = false;
 	pl->f = (char *)param_fetch(c, i);
 	pl->type = proto->params[i].type;
-	return true;
+	if (!pl->f)
+		ERR(c, e->loc, "parameter %zu of %s is passed on the stack on %s, "
+		    "which surfc cannot address", i, c->fn->name,
+		    c->opt->arch->name);
+	return pl->f != NULL;
 }
 
 static bool eval_named_param(struct tc *c, const struct expr *e,
