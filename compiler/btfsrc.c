@@ -306,7 +306,14 @@ static void close_btf(struct typesrc *ts)
 }
 
 static const struct typesrc_ops btf_ops = {
-	"BTF", complete, function, named, function_names, type_names, close_btf,
+	.kind = "BTF",
+	.knows_clones = false,
+	.complete = complete,
+	.function = function,
+	.named = named,
+	.function_names = function_names,
+	.type_names = type_names,
+	.close = close_btf,
 };
 
 /* Does struct pt_regs have this member, also inside its anonymous

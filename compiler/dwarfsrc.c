@@ -752,7 +752,14 @@ static void close_dwarf(struct typesrc *ts)
 }
 
 static const struct typesrc_ops dwarf_ops = {
-	"DWARF", complete, function, named, function_names, NULL, close_dwarf,
+	.kind = "DWARF",
+	.knows_clones = true,
+	.complete = complete,
+	.function = function,
+	.named = named,
+	.function_names = function_names,
+	.type_names = NULL, /* too costly to list */
+	.close = close_dwarf,
 };
 
 static const struct arch *arch_of_elf(Elf *elf)

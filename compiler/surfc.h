@@ -217,7 +217,9 @@ struct func_info {
 struct typesrc;
 
 struct typesrc_ops {
-	const char *kind; /* "BTF", "DWARF" */
+	const char *kind; /* "BTF", "DWARF", for messages */
+	/* Capabilities, so that callers never compare kinds: */
+	bool knows_clones; /* finds only-cloned functions (foo.isra.0) */
 	void (*complete)(struct typesrc *, struct type *);
 	const struct func_info *(*function)(struct typesrc *, const char *name);
 	struct type *(*named)(struct typesrc *, enum ctype_kind, const char *);

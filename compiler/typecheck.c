@@ -813,7 +813,7 @@ const struct func_info *typecheck_function(const struct options *opt,
 	else
 		diag(dg, p->src, t->sym_loc, SEV_ERROR, "no function '%s' in "
 		     "the kernel's types", t->symbol);
-	if (!strcmp(opt->types->ops->kind, "BTF"))
+	if (!opt->types->ops->knows_clones)
 		diag(dg, p->src, t->sym_loc, SEV_NOTE, "BTF leaves out static "
 		     "functions the compiler cloned or inlined; DWARF "
 		     "(--vmlinux) knows their clones");
