@@ -255,7 +255,9 @@ static bool is_reserved_field(const char *name)
 	return false;
 }
 
-static void check_arg_name(struct checker *c, struct probe *p, size_t i)
+/* names maps the names of the arguments before this one to them. */
+static void check_arg_name(struct checker *c, struct probe *p, size_t i,
+			   struct strmap *names)
 {
 	struct arg *a = &p->args[i];
 	if (strlen(a->name) > MAX_ARG_NAME_LEN) {
@@ -268,13 +270,10 @@ static void check_arg_name(struct checker *c, struct probe *p, size_t i)
 		    "own fields", a->name);
 		return;
 	}
-	for (size_t j = 0; j < i; j++) {
-		if (!strcmp(p->args[j].name, a->name)) {
-			ERR(c, a->name_loc, "argument '%s' is defined twice",
-			    a->name);
-			NOTE(c, p->args[j].name_loc, "first defined here");
-			return;
-		}
+	const struct arg *first = strmap_put(names, a->name, a);
+	if (first) {
+		ERR(c, a->name_loc, "argument '%s' is defined twice", a->name);
+		NOTE(c, first->name_loc, "first defined here");
 	}
 }
 
@@ -743,13 +742,18 @@ static void check_args(struct checker *c, struct probe *p,
 		    "fields; it takes no arguments");
 		return;
 	}
+	struct strmap names = {0};
 	for (size_t i = 0; i < p->nargs; i++) {
 		struct arg *a = &p->args[i];
-		if (i == MAX_TRACE_ARGS)
+		if (i == MAX_TRACE_ARGS) {
+			/* The rest cannot be used: checking them would only
+			 * cost time and bury this error. */
 			ERR(c, a->loc, "more than %d arguments; the kernel's "
 			    "limit is %d", MAX_TRACE_ARGS, MAX_TRACE_ARGS);
+			break;
+		}
 		unsigned errors = diags_errors(c->dg);
-		check_arg_name(c, p, i);
+		check_arg_name(c, p, i, &names);
 		check_expr(c, p, a->expr);
 		if (a->ftype)
 			check_ftype_fits(c, p, a);
@@ -789,6 +793,7 @@ static void check_args(struct checker *c, struct probe *p,
 			ERR(c, typed->loc, "'%s' needs kernel type information: "
 			    "pass --btf FILE or --vmlinux FILE", a->text);
 	}
+	strmap_free(&names);
 }
 
 /* ---- filters ---- */
@@ -936,33 +941,42 @@ static char *default_name(struct arena *ar, const struct probe *p)
 	return NULL;
 }
 
-static bool name_taken(struct program *prog, size_t upto, const char *name)
+/* The automatic name of a probe: its target's, with _1, _2... after it
+ * when that is taken. next_suffix remembers, for every base name, the
+ * suffix to try next, so that n probes on one function cost O(n). */
+static char *free_name(struct checker *c, struct strmap *taken,
+		       struct strmap *next_suffix, char *base)
 {
-	for (size_t i = 0; i < upto; i++) {
-		const struct probe *q = prog->probes[i];
-		if (q->kind != PROBE_EVENT && q->event && !strcmp(q->event, name))
-			return true;
+	if (!strmap_put(taken, base, base))
+		return base;
+	unsigned *k = strmap_get(next_suffix, base);
+	if (!k) {
+		k = arena_alloc(c->arena, sizeof(*k));
+		*k = 1;
+		strmap_put(next_suffix, base, k);
 	}
-	return false;
+	for (;; ++*k) {
+		char *name = arena_printf(c->arena, "%s_%u", base, *k);
+		if (!strmap_put(taken, name, name))
+			return name;
+	}
 }
 
 static void name_events(struct checker *c, struct program *prog)
 {
+	struct strmap taken = {0}, next_suffix = {0};
 	/* Explicit names first: they are what the user asked for. */
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		if (!p->name || p->kind == PROBE_EVENT)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			struct probe *q = prog->probes[j];
-			if (q->name && !strcmp(q->name, p->name)) {
-				c->src = p->src;
-				ERR(c, p->name_loc, "probe name '%s' is used twice",
-				    p->name);
-				c->src = q->src;
-				NOTE(c, q->name_loc, "first used here");
-				break;
-			}
+		const struct probe *q = strmap_put(&taken, p->name, p);
+		if (q) {
+			c->src = p->src;
+			ERR(c, p->name_loc, "probe name '%s' is used twice",
+			    p->name);
+			c->src = q->src;
+			NOTE(c, q->name_loc, "first used here");
 		}
 		p->event = p->name;
 	}
@@ -979,32 +993,29 @@ static void name_events(struct checker *c, struct program *prog)
 			continue;
 		if (strlen(base) > MAX_EVENT_NAME_LEN - 4)
 			base[MAX_EVENT_NAME_LEN - 4] = '\0';
-		char *name = base;
-		for (unsigned k = 1; name_taken(prog, prog->nprobes, name); k++)
-			name = arena_printf(c->arena, "%s_%u", base, k);
-		p->event = name;
+		p->event = free_name(c, &taken, &next_suffix, base);
 	}
+	strmap_free(&taken);
+	strmap_free(&next_suffix);
 }
 
 static void check_events_once(struct checker *c, struct program *prog)
 {
+	struct strmap enabled = {0};
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		if (p->kind != PROBE_EVENT || !p->target.event)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			struct probe *q = prog->probes[j];
-			if (q->kind == PROBE_EVENT && !strcmp(q->target.text,
-							      p->target.text)) {
-				c->src = p->src;
-				ERR(c, p->target.loc, "event %s is enabled twice; "
-				    "join the filters with '||'", p->target.text);
-				c->src = q->src;
-				NOTE(c, q->target.loc, "first enabled here");
-				break;
-			}
+		const struct probe *q = strmap_put(&enabled, p->target.text, p);
+		if (q) {
+			c->src = p->src;
+			ERR(c, p->target.loc, "event %s is enabled twice; "
+			    "join the filters with '||'", p->target.text);
+			c->src = q->src;
+			NOTE(c, q->target.loc, "first enabled here");
 		}
 	}
+	strmap_free(&enabled);
 }
 
 static void check_probe(struct checker *c, struct probe *p)
@@ -1025,7 +1036,8 @@ static void check_probe(struct checker *c, struct probe *p)
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_errors(c->dg) != errors;
 	check_args(c, p, fn);
-	if (p->filter)
+	/* Past the argument limit, every field lookup would scan them all. */
+	if (p->filter && p->nargs <= MAX_TRACE_ARGS)
 		check_fexpr(c, p, p->filter);
 }
 

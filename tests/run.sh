@@ -4,6 +4,12 @@
 #   SURFC=path   the compiler under test (default ./surfc)
 #   MUTATE=path  the mutation harness (tests/mutate.c), if built
 #   UPDATE=1     rewrite the golden .expect files from the current output
+#   FUZZ=path    the libFuzzer target (tests/fuzz/), if built
+#   FUZZ_TIME=N  seconds it runs for (default 60)
+#
+#   sh tests/run.sh [SUITE...]   runs only the suites named (default: all):
+#   golden, samples, mutate, fuzz, limits, sh (every tests/sh/*.sh) or one
+#   of them by name (script_shells, types_compare, live), e2e.
 #
 # A golden case is tests/golden/NAME.expect whose first line is
 # "# surfc ARGS"; the case runs `surfc ARGS [NAME.surf]` in tests/golden
@@ -15,6 +21,13 @@ case $SURFC in /*) ;; *) SURFC=$top/$SURFC ;; esac
 MUTATE=${MUTATE:-}
 case $MUTATE in ""|/*) ;; *) MUTATE=$top/$MUTATE ;; esac
 out=$top/tests/out
+suites=" ${*:-all} "
+# Is suite $1 (or, for tests/sh files, its group $2) selected?
+want() {
+	case $suites in *" all "*|*" $1 "*) return 0 ;; esac
+	[ -n "${2:-}" ] && case $suites in *" $2 "*) return 0 ;; esac
+	return 1
+}
 rm -rf "$out" && mkdir -p "$out"
 passed=0 failed=0 skipped=0
 
@@ -51,12 +64,12 @@ golden() {
 	fi
 }
 
-for t in "$top"/tests/golden/*.expect; do
+want golden && for t in "$top"/tests/golden/*.expect; do
 	golden "$t"
 done
 
 # Every sample parses and passes the type-free checks.
-for s in "$top"/samples/*.surf; do
+want samples && for s in "$top"/samples/*.surf; do
 	if "$SURFC" --check --no-types "$s" >"$out/sample.out" 2>&1; then
 		pass "samples/$(basename "$s")"
 	else
@@ -66,7 +79,9 @@ for s in "$top"/samples/*.surf; do
 done
 
 # A mutation run over the samples: no input may crash or hang the parser.
-if [ -n "$MUTATE" ]; then
+if ! want mutate; then
+	:
+elif [ -n "$MUTATE" ]; then
 	if MUTATE_BTF=$KBTF "$MUTATE" 4000 "$top"/samples/*.surf "$top"/tests/golden/*.surf \
 		>"$out/mutate.out" 2>&1; then
 		pass "mutate ($(tail -n 1 "$out/mutate.out"))"
@@ -81,11 +96,14 @@ fi
 
 for t in "$top"/tests/sh/*.sh; do
 	[ -f "$t" ] || continue
+	want "$(basename "$t" .sh)" sh || continue
 	. "$t"
 done
 
 # Real kprobes: Debian's kernels in qemu guests (tests/e2e/).
-if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+if ! want e2e; then
+	:
+elif command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	. "$top/tests/e2e/run.sh"
 	e2e_all
 else
