@@ -100,6 +100,9 @@ struct diags;
 
 struct diags *diags_new(enum diag_format, bool color);
 void diags_free(struct diags *);
+/* At most max errors are printed (0: all); 50 by default, as gcc's
+ * -fmax-errors. */
+void diags_set_max_errors(struct diags *, unsigned max);
 void diag(struct diags *, const struct source *, struct loc, enum severity,
 	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A diagnostic with no source position (file could not be read...). */
