@@ -94,6 +94,33 @@ else
 	echo "skip mutate (MUTATE not set)"
 fi
 
+# The libFuzzer target for FUZZ_TIME seconds from the seed corpus (new
+# inputs go to tests/out/fuzz-corpus, not into the tree); a crash, leak,
+# sanitizer report or 10 s input fails the run and names the reproducer.
+if ! want fuzz; then
+	:
+elif [ -n "${FUZZ:-}" ]; then
+	case $FUZZ in /*) ;; *) FUZZ=$top/$FUZZ ;; esac
+	mkdir -p "$out/fuzz-corpus"
+	if SURFC_FUZZ_BTF=$KBTF "$FUZZ" -max_total_time="${FUZZ_TIME:-60}" \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$out/fuzz-" "$out/fuzz-corpus" \
+		"$top/tests/fuzz/corpus" </dev/null >"$out/fuzz.log" 2>&1; then
+		pass "fuzz ($(sed -n 's/^stat::number_of_executed_units: *//p' \
+			"$out/fuzz.log") inputs in ${FUZZ_TIME:-60} s, $(grep -o \
+			'cov: [0-9]* ft: [0-9]*' "$out/fuzz.log" | tail -n 1))"
+	else
+		fail "fuzz"
+		grep -E 'ERROR|SUMMARY|runtime error' "$out/fuzz.log" | head -n 5
+		for r in "$out"/fuzz-*; do
+			[ -f "$r" ] && echo "reproducer: $r (run: $FUZZ $r)"
+		done
+	fi
+else
+	skipped=$((skipped + 1))
+	echo "skip fuzz (FUZZ not set)"
+fi
+
 for t in "$top"/tests/sh/*.sh; do
 	[ -f "$t" ] || continue
 	want "$(basename "$t" .sh)" sh || continue
