@@ -15,6 +15,15 @@ enum {
 	MAX_EVENT_NAME_LEN = 63,
 	MAX_ARRAY_LEN = 64,
 	MAX_DEREF_DEPTH = 12,
+	/* A write to an event's filter file must be shorter than a page
+	 * (event_filter_write: cnt >= PAGE_SIZE is -EINVAL), newline
+	 * included; 4 KB is the smallest page. */
+	MAX_FILTER_WRITE = 4096,
+	/* A line written to kprobe_events/uprobe_events: WRITE_BUFSIZE
+	 * (4096) less 2 (trace_parse_run_command). */
+	MAX_DEFINITION_LEN = 4094,
+	/* The script's group is surfc_PID: up to 7 digits more than -S's. */
+	GROUP_PID_LEN = 8,
 };
 
 struct checker {
@@ -457,6 +466,12 @@ static int check_expr(struct checker *c, const struct probe *p,
 		if (strpbrk(e->name, " \t"))
 			ERR(c, e->loc, "an immediate string cannot hold blanks: the "
 			    "kernel splits probe definitions at them");
+		else if (strchr(e->name, '#')) {
+			size_t at = 2 + (size_t)(strchr(e->name, '#') - e->name);
+			ERR(c, sub_loc(e->loc, at, at + 1), "an immediate string "
+			    "cannot hold '#': the kernel reads the rest of a probe "
+			    "definition as a comment");
+		}
 		break;
 	default:
 		break;
@@ -1018,6 +1033,39 @@ static void check_events_once(struct checker *c, struct program *prog)
 	strmap_free(&enabled);
 }
 
+static void check_filter_size(struct checker *c, const struct probe *p)
+{
+	char *text = probe_filter_text(p, c->opt);
+	size_t len = strlen(text);
+	if (len + 1 >= MAX_FILTER_WRITE)
+		ERR(c, p->filter_loc, "the filter is %zu bytes as written to "
+		    "tracefs; the kernel takes less than %d, newline included",
+		    len, MAX_FILTER_WRITE);
+	free(text);
+}
+
+/* The definition line of every probe against the kernel's line limit;
+ * only once everything else is right, since it needs every fetcharg. */
+static void check_definitions(struct checker *c, struct program *prog)
+{
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		bool resolved = p->event && p->kind != PROBE_EVENT;
+		for (size_t j = 0; resolved && j < p->nargs; j++)
+			resolved = p->plans[j].fetcharg != NULL;
+		if (!resolved)
+			continue;
+		char *def = probe_definition(p, c->opt->group);
+		size_t len = strlen(def) + GROUP_PID_LEN;
+		free(def);
+		if (len < MAX_DEFINITION_LEN)
+			continue;
+		c->src = p->src;
+		ERR(c, p->loc, "the probe's definition is %zu bytes; the kernel "
+		    "takes lines of at most %d", len, MAX_DEFINITION_LEN - 1);
+	}
+}
+
 static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
@@ -1037,8 +1085,10 @@ static void check_probe(struct checker *c, struct probe *p)
 	c->skip_typed = diags_errors(c->dg) != errors;
 	check_args(c, p, fn);
 	/* Past the argument limit, every field lookup would scan them all. */
-	if (p->filter && p->nargs <= MAX_TRACE_ARGS)
+	if (p->filter && p->nargs <= MAX_TRACE_ARGS) {
 		check_fexpr(c, p, p->filter);
+		check_filter_size(c, p);
+	}
 }
 
 void check_program(struct program *prog, const struct options *opt,
@@ -1049,4 +1099,6 @@ void check_program(struct program *prog, const struct options *opt,
 		check_probe(&c, prog->probes[i]);
 	name_events(&c, prog);
 	check_events_once(&c, prog);
+	if (!diags_errors(dg))
+		check_definitions(&c, prog);
 }
