@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "surfc.h"
 
@@ -172,6 +173,13 @@ static void check_user_target(struct checker *c, struct probe *p)
 		return;
 	char *err = NULL;
 	unsigned long long off;
+	struct stat st;
+	/* A FIFO or a terminal would block the read of an ELF header. */
+	if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		ERR(c, sub_loc(t->loc, 0, at - 1), "cannot resolve '%s' in %s: "
+		    "it is not a regular file", t->symbol, t->path);
+		return;
+	}
 	if (usym_resolve(t->path, t->symbol, &off, &err)) {
 		t->offset += off;
 	} else {

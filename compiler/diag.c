@@ -224,9 +224,9 @@ enum { LINE_MAX = 512, LINE_WINDOW = 240 };
 
 /* Writes line[from..to) as shown (escapes, tabs to the next multiple of
  * 8, no CR) to out when not NULL; returns the display column reached
- * from col. */
-static unsigned show_span(struct strbuf *out, const char *line, size_t from,
-			  size_t to, unsigned col)
+ * from col. A UTF-8 character that starts before to counts whole. */
+static unsigned show_span(struct strbuf *out, const char *line, size_t len,
+			  size_t from, size_t to, unsigned col)
 {
 	unsigned w;
 	for (size_t i = from; i < to;) {
@@ -241,7 +241,7 @@ static unsigned show_span(struct strbuf *out, const char *line, size_t from,
 		} else if (line[i] == '\r') {
 			i++;
 		} else {
-			i += show_unit(line + i, to - i, out, &w);
+			i += show_unit(line + i, len - i, out, &w);
 			col += w;
 		}
 	}
@@ -271,13 +271,13 @@ static void print_source_line(FILE *f, const struct diags *d,
 	unsigned start = first > 0 ? 3 : 0;
 	if (first > 0)
 		sb_puts(&sb, "...");
-	show_span(&sb, line, first, last, start);
+	show_span(&sb, line, last, first, last, start);
 	if (last < len)
 		sb_puts(&sb, "...");
 	fprintf(f, "%s\n", sb.s ? sb.s : "");
 	sb_free(&sb);
-	unsigned c0 = show_span(NULL, line, first, from, start);
-	unsigned c1 = to <= last ? show_span(NULL, line, first, to, start)
+	unsigned c0 = show_span(NULL, line, last, first, from, start);
+	unsigned c1 = to <= last ? show_span(NULL, line, last, first, to, start)
 				 : c0 + 1;
 	if (c1 <= c0)
 		c1 = c0 + 1;

@@ -103,7 +103,8 @@ static struct fexpr *bounded_filter(struct parse_ctx *pc, struct fexpr *f,
 	if (f->depth <= MAX_FILTER_DEPTH)
 		return f;
 	diag(pc->diags, pc->src, loc, SEV_ERROR, "filter nested %u deep "
-	     "('||' and '&&' chains count one a term); surfc's limit is %d",
+	     "(each term of a '||' or '&&' chain is a level); surfc's limit "
+	     "is %d",
 	     f->depth, MAX_FILTER_DEPTH);
 	return NULL;
 }
