@@ -9,9 +9,10 @@
  * JSON form: one object per line (JSON Lines) with file, line, column,
  * end_column, severity and message, for CI annotations.
  *
- * Input is never echoed raw: control bytes (ESC, BEL, NUL...) and bytes
- * that are not UTF-8 are shown as \xNN, in messages, names and source
- * lines alike, so that a terminal runs none of them and every JSON line
+ * Input is never echoed raw: control bytes (ESC, BEL, NUL...), bytes
+ * that are not UTF-8 and bidirectional controls are shown as \xNN, in
+ * messages, names and source lines alike, so that a terminal runs none
+ * of them, the caret stays under what it points at, and every JSON line
  * is valid UTF-8. Past max_errors errors the rest is summed up in one
  * line. */
 #include <stdlib.h>
@@ -83,6 +84,10 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	}
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	/* Bidirectional controls reorder what the terminal shows. */
+	if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return len;
 }

@@ -94,6 +94,8 @@ else
 	echo "skip mutate (MUTATE not set)"
 fi
 
+want limits && . "$top/tests/limits.sh"
+
 # The libFuzzer target for FUZZ_TIME seconds from the seed corpus (new
 # inputs go to tests/out/fuzz-corpus, not into the tree); a crash, leak,
 # sanitizer report or 10 s input fails the run and names the reproducer.
