@@ -20,8 +20,8 @@ enum {
 	 * (event_filter_write: cnt >= PAGE_SIZE is -EINVAL), newline
 	 * included; 4 KB is the smallest page. */
 	MAX_FILTER_WRITE = 4096,
-	/* A line written to kprobe_events/uprobe_events: WRITE_BUFSIZE
-	 * (4096) less 2 (trace_parse_run_command). */
+	/* A line written to kprobe_events/uprobe_events, without its
+	 * newline: WRITE_BUFSIZE (4096) less 2 (trace_parse_run_command). */
 	MAX_DEFINITION_LEN = 4094,
 	/* The script's group is surfc_PID: up to 7 digits more than -S's. */
 	GROUP_PID_LEN = 8,
@@ -1066,11 +1066,12 @@ static void check_definitions(struct checker *c, struct program *prog)
 		char *def = probe_definition(p, c->opt->group);
 		size_t len = strlen(def) + GROUP_PID_LEN;
 		free(def);
-		if (len < MAX_DEFINITION_LEN)
+		if (len <= MAX_DEFINITION_LEN)
 			continue;
 		c->src = p->src;
-		ERR(c, p->loc, "the probe's definition is %zu bytes; the kernel "
-		    "takes lines of at most %d", len, MAX_DEFINITION_LEN - 1);
+		ERR(c, p->loc, "the probe's definition is %zu bytes (in the "
+		    "script's group surfc_PID); the kernel takes lines of at "
+		    "most %d", len, MAX_DEFINITION_LEN);
 	}
 }
 
