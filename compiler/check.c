@@ -979,7 +979,10 @@ static char *free_name(struct checker *c, struct strmap *taken,
 		strmap_put(next_suffix, base, k);
 	}
 	for (;; ++*k) {
-		char *name = arena_printf(c->arena, "%s_%u", base, *k);
+		/* The base gives way to the suffix when both would pass the
+		 * kernel's limit (a long name a thousand times). */
+		int room = MAX_EVENT_NAME_LEN - snprintf(NULL, 0, "_%u", *k);
+		char *name = arena_printf(c->arena, "%.*s_%u", room, base, *k);
 		if (!strmap_put(taken, name, name))
 			return name;
 	}

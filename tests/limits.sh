@@ -135,3 +135,17 @@ for mode in script -S --dump-ast --help; do
 done
 lim_run full-o 20 --no-types -S -e 'p vfs_read' -o /dev/full
 lim_expect full-o 1 "/dev/full: error: cannot write: No space left on device"
+
+# -- a long target a thousand times: the suffix _1000 must not push the
+# event name past the kernel's 63 characters.
+awk 'BEGIN { for (i = 0; i < 1200; i++)
+	print "p f_23456789_123456789_123456789_123456789_123456789_123456789" }' \
+	>"$lim/long.surf"
+lim_run long 20 --no-types -S "$lim/long.surf"
+longest=$(sed -n "s|^echo 'p:surfc/\([^ ]*\) .*|\1|p" "$lim/long.out" |
+	awk '{ if (length($0) > n) n = length($0) } END { print n }')
+if [ "$(cat "$lim/long.status")" = 0 ] && [ "$longest" = 63 ]; then
+	pass "limits/long-names"
+else
+	fail "limits/long-names (longest event name: $longest)"
+fi
