@@ -309,20 +309,26 @@ static char *command_line(int argc, char **argv)
 	return sb.s;
 }
 
-/* Closes an output that is not stdout (stdout is checked in main), and
- * reports what went wrong with it, write errors included. */
+/* Flushes f (and closes it unless it is stdout); false when anything
+ * written to it was lost. errno is cleared first: an error flag set by
+ * an earlier write leaves no errno of its own. */
+static bool finish_output(FILE *f, int *err)
+{
+	errno = 0;
+	bool failed = f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+	*err = errno;
+	return !failed && (f != stdout || !ferror(f));
+}
+
 static void close_output(FILE *out, const char *path, struct diags *dg)
 {
+	int err;
 	if (out == stdout)
-		return;
-	bool failed = ferror(out);
-	int err = errno;
-	if (fclose(out) && !failed) {
-		failed = true;
-		err = errno;
-	}
-	if (failed)
-		diag_plain(dg, path, SEV_ERROR, "cannot write: %s", strerror(err));
+		return; /* main checks stdout */
+	bool lost = ferror(out);
+	if (!finish_output(out, &err) || lost)
+		diag_plain(dg, path, SEV_ERROR, "cannot write%s%s",
+			   err ? ": " : "", err ? strerror(err) : "");
 }
 
 static void write_output(struct cli *cli, struct program *prog,
@@ -342,16 +348,11 @@ static void write_output(struct cli *cli, struct program *prog,
  * closed pipe is an error, not a success with a truncated script. */
 static bool stdout_ok(void)
 {
-	bool failed = ferror(stdout);
-	int err = errno;
-	if (fflush(stdout) && !failed) {
-		failed = true;
-		err = errno;
-	}
-	if (!failed)
+	int err;
+	if (finish_output(stdout, &err))
 		return true;
-	fprintf(stderr, "surfc: error: cannot write to stdout: %s\n",
-		strerror(err));
+	fprintf(stderr, "surfc: error: cannot write to stdout%s%s\n",
+		err ? ": " : "", err ? strerror(err) : "");
 	return false;
 }
 
