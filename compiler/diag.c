@@ -223,9 +223,9 @@ static int by_position(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Source lines longer than LINE_MAX bytes are shown as a window of
- * LINE_WINDOW bytes around the caret. */
-enum { LINE_MAX = 512, LINE_WINDOW = 240 };
+/* Source lines longer than ECHO_MAX bytes are shown as a window of
+ * ECHO_WINDOW bytes around the caret. */
+enum { ECHO_MAX = 512, ECHO_WINDOW = 240 };
 
 /* Writes line[from..to) as shown (escapes, tabs to the next multiple of
  * 8, no CR) to out when not NULL; returns the display column reached
@@ -266,9 +266,9 @@ static void print_source_line(FILE *f, const struct diags *d,
 	/* A long line (a generated file, a binary) shows only the part
 	 * around the caret, marked with "..." where it is cut. */
 	size_t first = 0, last = len;
-	if (len > LINE_MAX) {
-		first = from > LINE_WINDOW / 3 ? from - LINE_WINDOW / 3 : 0;
-		last = first + LINE_WINDOW < len ? first + LINE_WINDOW : len;
+	if (len > ECHO_MAX) {
+		first = from > ECHO_WINDOW / 3 ? from - ECHO_WINDOW / 3 : 0;
+		last = first + ECHO_WINDOW < len ? first + ECHO_WINDOW : len;
 		if (to > last)
 			to = last > from ? last : from + 1;
 	}
