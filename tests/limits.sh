@@ -30,10 +30,11 @@ lim_expect() {
 
 # -- scaling: each was quadratic or worse (4,000 identical probes took
 # 42 s; 100,000 distinct 18 s; 120,000 arguments 19.6 s). Linear, they
-# take well under a second; 20 s allows for ASan and a loaded machine.
+# take a second at most under ASan; 6 s leaves room for a loaded machine
+# and still catches the quadratic versions.
 awk 'BEGIN { for (i = 0; i < 20000; i++) print "p vfs_read x=%di" }' \
 	>"$lim/same.surf"
-lim_run same 20 --no-types -S "$lim/same.surf"
+lim_run same 6 --no-types -S "$lim/same.surf"
 lim_expect same 0 "# $lim/same.surf:1: p vfs_read x=%di"
 if [ "$(grep -c "^echo 'p:surfc/vfs_read_19999 " "$lim/same.out")" != 1 ]; then
 	fail "limits/same-names"
@@ -43,12 +44,12 @@ fi
 
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "p f%d x=%%di\n", i }' \
 	>"$lim/distinct.surf"
-lim_run distinct 20 --no-types --check "$lim/distinct.surf"
+lim_run distinct 6 --no-types --check "$lim/distinct.surf"
 lim_expect distinct 0 ""
 
 awk 'BEGIN { printf "p vfs_read"; for (i = 0; i < 120000; i++)
 	printf " a%d=%%di", i; print "" }' >"$lim/args.surf"
-lim_run args 20 --no-types --check "$lim/args.surf"
+lim_run args 6 --no-types --check "$lim/args.surf"
 lim_expect args 1 "$lim/args.surf:1:1054: error: more than 128 arguments; the kernel's limit is 128"
 
 # 100,000 errors: stored and sorted in linear time, 50 printed.
