@@ -4,6 +4,7 @@
 #   make check           build and run every test (tests/run.sh)
 #   make check SANITIZE=1  the same tests against an ASan+UBSan build
 #   make fuzz            build the libFuzzer target (clang): build/fuzz/surfc-fuzz
+#   make mutate          build the mutation harness (tests/mutate.c)
 #   make demo            build, then compile a sample and show the result
 #   make deps            install the Debian packages the build and tests use
 #   make install PREFIX=/usr/local DESTDIR=
