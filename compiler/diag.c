@@ -118,12 +118,21 @@ static size_t show_unit(const char *s, size_t n, struct strbuf *out,
 	return 1;
 }
 
-/* A malloc'ed copy of s[0..n) that is safe to print (tabs kept). */
+/* Messages quote the input ('%s'): a 5 MB name must not make a 5 MB
+ * message. */
+enum { MSG_MAX = 1024 };
+
+/* A malloc'ed copy of s[0..n) that is safe to print (tabs kept), cut
+ * with "..." past MSG_MAX bytes. */
 static char *sanitize(const char *s, size_t n)
 {
 	struct strbuf sb = {0};
 	unsigned w;
 	for (size_t i = 0; i < n;) {
+		if (sb.len >= MSG_MAX) {
+			sb_puts(&sb, "...");
+			break;
+		}
 		if (s[i] == '\t') {
 			sb_putc(&sb, '\t');
 			i++;
