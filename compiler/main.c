@@ -206,6 +206,14 @@ static bool want_color(const char *when)
 	return !strcmp(when, "always");
 }
 
+static bool has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Reads every source; unreadable files are reported and skipped. */
 static size_t read_sources(struct cli *cli, int argc, char **argv,
 			   struct source ***out, struct diags *dg)
@@ -214,6 +222,14 @@ static size_t read_sources(struct cli *cli, int argc, char **argv,
 	struct source **v = xmalloc(((size_t)argc + cli->nexprs) * sizeof(*v));
 	for (int i = optind; i < argc; i++) {
 		char *err = NULL;
+		if (has_control_char(argv[i])) {
+			/* The name goes into the comments of -S and of the
+			 * script: a newline there would start a command. */
+			diag_plain(dg, argv[i], SEV_ERROR, "cannot read: its name "
+				   "holds a control character (a newline?); "
+				   "rename it");
+			continue;
+		}
 		struct source *s = source_read(argv[i], &err);
 		if (!s) {
 			diag_plain(dg, argv[i], SEV_ERROR, "cannot read: %s", err);

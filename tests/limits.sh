@@ -150,3 +150,11 @@ if [ "$(cat "$lim/long.status")" = 0 ] && [ "$longest" = 63 ]; then
 else
 	fail "limits/long-names (longest event name: $longest)"
 fi
+
+# -- a file name with a newline would start a command in the script's
+# comments (and in -S): refused.
+nl_name="$lim/$(printf 'x\necho PWNED\n.surf')"
+echo 'p vfs_read' >"$nl_name"
+lim_run newline-name 20 --no-types -S "$nl_name"
+lim_expect newline-name 1 "$lim/x\\x0aecho PWNED\\x0a.surf: error: cannot read: its name holds a control character (a newline?); rename it"
+rm -f "$nl_name"
