@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "surfc.h"
 
@@ -19,6 +20,15 @@ enum {
 	/* PARAM_MAX_STACK is THREAD_SIZE / sizeof(long): 2048 on every
 	 * arch surfc knows (16 KB stacks on 64-bit, 8 KB on arm). */
 	PARAM_MAX_STACK = 2048,
+	/* A write to an event's filter file must be shorter than a page
+	 * (event_filter_write: cnt >= PAGE_SIZE is -EINVAL), newline
+	 * included; 4 KB is the smallest page. */
+	MAX_FILTER_WRITE = 4096,
+	/* A line written to kprobe_events/uprobe_events, without its
+	 * newline: WRITE_BUFSIZE (4096) less 2 (trace_parse_run_command). */
+	MAX_DEFINITION_LEN = 4094,
+	/* The script's group is surfc_PID: up to 7 digits more than -S's. */
+	GROUP_PID_LEN = 8,
 };
 /* trace_kprobe.c refuses SYMBOL+OFFSET past UINT_MAX. */
 #define MAX_KPROBE_OFFSET 0xffffffffULL
@@ -169,6 +179,13 @@ static void check_user_target(struct checker *c, struct probe *p)
 		return;
 	char *err = NULL;
 	unsigned long long off;
+	struct stat st;
+	/* A FIFO or a terminal would block the read of an ELF header. */
+	if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		ERR(c, sub_loc(t->loc, 0, at - 1), "cannot resolve '%s' in %s: "
+		    "it is not a regular file", t->symbol, t->path);
+		return;
+	}
 	if (usym_resolve(t->path, t->symbol, &off, &err)) {
 		t->offset += off;
 	} else {
@@ -264,7 +281,9 @@ static bool is_reserved_field(const char *name)
 	return false;
 }
 
-static void check_arg_name(struct checker *c, struct probe *p, size_t i)
+/* names maps the names of the arguments before this one to them. */
+static void check_arg_name(struct checker *c, struct probe *p, size_t i,
+			   struct strmap *names)
 {
 	struct arg *a = &p->args[i];
 	if (strlen(a->name) > MAX_ARG_NAME_LEN) {
@@ -277,13 +296,10 @@ static void check_arg_name(struct checker *c, struct probe *p, size_t i)
 		    "own fields", a->name);
 		return;
 	}
-	for (size_t j = 0; j < i; j++) {
-		if (!strcmp(p->args[j].name, a->name)) {
-			ERR(c, a->name_loc, "argument '%s' is defined twice",
-			    a->name);
-			NOTE(c, p->args[j].name_loc, "first defined here");
-			return;
-		}
+	const struct arg *first = strmap_put(names, a->name, a);
+	if (first) {
+		ERR(c, a->name_loc, "argument '%s' is defined twice", a->name);
+		NOTE(c, first->name_loc, "first defined here");
 	}
 }
 
@@ -477,6 +493,12 @@ static int check_expr(struct checker *c, const struct probe *p,
 		if (strpbrk(e->name, " \t"))
 			ERR(c, e->loc, "an immediate string cannot hold blanks: the "
 			    "kernel splits probe definitions at them");
+		else if (strchr(e->name, '#')) {
+			size_t at = 2 + (size_t)(strchr(e->name, '#') - e->name);
+			ERR(c, sub_loc(e->loc, at, at + 1), "an immediate string "
+			    "cannot hold '#': the kernel reads the rest of a probe "
+			    "definition as a comment");
+		}
 		break;
 	default:
 		break;
@@ -761,13 +783,18 @@ static void check_args(struct checker *c, struct probe *p,
 		    "fields; it takes no arguments");
 		return;
 	}
+	struct strmap names = {0};
 	for (size_t i = 0; i < p->nargs; i++) {
 		struct arg *a = &p->args[i];
-		if (i == MAX_TRACE_ARGS)
+		if (i == MAX_TRACE_ARGS) {
+			/* The rest cannot be used: checking them would only
+			 * cost time and bury this error. */
 			ERR(c, a->loc, "more than %d arguments; the kernel's "
 			    "limit is %d", MAX_TRACE_ARGS, MAX_TRACE_ARGS);
+			break;
+		}
 		unsigned errors = diags_errors(c->dg);
-		check_arg_name(c, p, i);
+		check_arg_name(c, p, i, &names);
 		check_expr(c, p, a->expr);
 		if (a->ftype)
 			check_ftype_fits(c, p, a);
@@ -807,6 +834,7 @@ static void check_args(struct checker *c, struct probe *p,
 			ERR(c, typed->loc, "'%s' needs kernel type information: "
 			    "pass --btf FILE or --vmlinux FILE", a->text);
 	}
+	strmap_free(&names);
 }
 
 /* ---- filters ---- */
@@ -985,33 +1013,45 @@ static char *default_name(struct arena *ar, const struct probe *p)
 	return NULL;
 }
 
-static bool name_taken(struct program *prog, size_t upto, const char *name)
+/* The automatic name of a probe: its target's, with _1, _2... after it
+ * when that is taken. next_suffix remembers, for every base name, the
+ * suffix to try next, so that n probes on one function cost O(n). */
+static char *free_name(struct checker *c, struct strmap *taken,
+		       struct strmap *next_suffix, char *base)
 {
-	for (size_t i = 0; i < upto; i++) {
-		const struct probe *q = prog->probes[i];
-		if (q->kind != PROBE_EVENT && q->event && !strcmp(q->event, name))
-			return true;
+	if (!strmap_put(taken, base, base))
+		return base;
+	unsigned *k = strmap_get(next_suffix, base);
+	if (!k) {
+		k = arena_alloc(c->arena, sizeof(*k));
+		*k = 1;
+		strmap_put(next_suffix, base, k);
 	}
-	return false;
+	for (;; ++*k) {
+		/* The base gives way to the suffix when both would pass the
+		 * kernel's limit (a long name a thousand times). */
+		int room = MAX_EVENT_NAME_LEN - snprintf(NULL, 0, "_%u", *k);
+		char *name = arena_printf(c->arena, "%.*s_%u", room, base, *k);
+		if (!strmap_put(taken, name, name))
+			return name;
+	}
 }
 
 static void name_events(struct checker *c, struct program *prog)
 {
+	struct strmap taken = {0}, next_suffix = {0};
 	/* Explicit names first: they are what the user asked for. */
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		if (!p->name || p->kind == PROBE_EVENT)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			struct probe *q = prog->probes[j];
-			if (q->name && !strcmp(q->name, p->name)) {
-				c->src = p->src;
-				ERR(c, p->name_loc, "probe name '%s' is used twice",
-				    p->name);
-				c->src = q->src;
-				NOTE(c, q->name_loc, "first used here");
-				break;
-			}
+		const struct probe *q = strmap_put(&taken, p->name, p);
+		if (q) {
+			c->src = p->src;
+			ERR(c, p->name_loc, "probe name '%s' is used twice",
+			    p->name);
+			c->src = q->src;
+			NOTE(c, q->name_loc, "first used here");
 		}
 		p->event = p->name;
 	}
@@ -1028,31 +1068,62 @@ static void name_events(struct checker *c, struct program *prog)
 			continue;
 		if (strlen(base) > MAX_EVENT_NAME_LEN - 4)
 			base[MAX_EVENT_NAME_LEN - 4] = '\0';
-		char *name = base;
-		for (unsigned k = 1; name_taken(prog, prog->nprobes, name); k++)
-			name = arena_printf(c->arena, "%s_%u", base, k);
-		p->event = name;
+		p->event = free_name(c, &taken, &next_suffix, base);
 	}
+	strmap_free(&taken);
+	strmap_free(&next_suffix);
 }
 
 static void check_events_once(struct checker *c, struct program *prog)
 {
+	struct strmap enabled = {0};
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		if (p->kind != PROBE_EVENT || !p->target.event)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			struct probe *q = prog->probes[j];
-			if (q->kind == PROBE_EVENT && !strcmp(q->target.text,
-							      p->target.text)) {
-				c->src = p->src;
-				ERR(c, p->target.loc, "event %s is enabled twice; "
-				    "join the filters with '||'", p->target.text);
-				c->src = q->src;
-				NOTE(c, q->target.loc, "first enabled here");
-				break;
-			}
+		const struct probe *q = strmap_put(&enabled, p->target.text, p);
+		if (q) {
+			c->src = p->src;
+			ERR(c, p->target.loc, "event %s is enabled twice; "
+			    "join the filters with '||'", p->target.text);
+			c->src = q->src;
+			NOTE(c, q->target.loc, "first enabled here");
 		}
+	}
+	strmap_free(&enabled);
+}
+
+static void check_filter_size(struct checker *c, const struct probe *p)
+{
+	char *text = probe_filter_text(p, c->opt);
+	size_t len = strlen(text);
+	if (len + 1 >= MAX_FILTER_WRITE)
+		ERR(c, p->filter_loc, "the filter is %zu bytes as written to "
+		    "tracefs; the kernel takes less than %d, newline included",
+		    len, MAX_FILTER_WRITE);
+	free(text);
+}
+
+/* The definition line of every probe against the kernel's line limit;
+ * only once everything else is right, since it needs every fetcharg. */
+static void check_definitions(struct checker *c, struct program *prog)
+{
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		bool resolved = p->event && p->kind != PROBE_EVENT;
+		for (size_t j = 0; resolved && j < p->nargs; j++)
+			resolved = p->plans[j].fetcharg != NULL;
+		if (!resolved)
+			continue;
+		char *def = probe_definition(p, c->opt->group);
+		size_t len = strlen(def) + GROUP_PID_LEN;
+		free(def);
+		if (len <= MAX_DEFINITION_LEN)
+			continue;
+		c->src = p->src;
+		ERR(c, p->loc, "the probe's definition is %zu bytes (in the "
+		    "script's group surfc_PID); the kernel takes lines of at "
+		    "most %d", len, MAX_DEFINITION_LEN);
 	}
 }
 
@@ -1074,8 +1145,11 @@ static void check_probe(struct checker *c, struct probe *p)
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_errors(c->dg) != errors;
 	check_args(c, p, fn);
-	if (p->filter)
+	/* Past the argument limit, every field lookup would scan them all. */
+	if (p->filter && p->nargs <= MAX_TRACE_ARGS) {
 		check_fexpr(c, p, p->filter);
+		check_filter_size(c, p);
+	}
 }
 
 void check_program(struct program *prog, const struct options *opt,
@@ -1086,4 +1160,6 @@ void check_program(struct program *prog, const struct options *opt,
 		check_probe(&c, prog->probes[i]);
 	name_events(&c, prog);
 	check_events_once(&c, prog);
+	if (!diags_errors(dg))
+		check_definitions(&c, prog);
 }

@@ -7,7 +7,14 @@
  *        ^~~~~
  *
  * JSON form: one object per line (JSON Lines) with file, line, column,
- * end_column, severity and message, for CI annotations. */
+ * end_column, severity and message, for CI annotations.
+ *
+ * Input is never echoed raw: control bytes (ESC, BEL, NUL...), bytes
+ * that are not UTF-8 and bidirectional controls are shown as \xNN, in
+ * messages, names and source lines alike, so that a terminal runs none
+ * of them, the caret stays under what it points at, and every JSON line
+ * is valid UTF-8. Past max_errors errors the rest is summed up in one
+ * line. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +33,7 @@ struct diagnostic {
 struct diags {
 	enum diag_format format;
 	bool color;
+	unsigned max_errors; /* 0: no limit */
 	struct diagnostic *v;
 	size_t n, cap;
 	unsigned errors, seq;
@@ -44,7 +52,97 @@ struct diags *diags_new(enum diag_format format, bool color)
 	memset(d, 0, sizeof(*d));
 	d->format = format;
 	d->color = color && format == DIAG_TEXT;
+	d->max_errors = 50;
 	return d;
+}
+
+void diags_set_max_errors(struct diags *d, unsigned max)
+{
+	d->max_errors = max;
+}
+
+/* The length of the UTF-8 sequence at s[0..n), or 0 when it is not one
+ * (overlong forms, surrogates and C1 controls included: those are shown
+ * escaped too). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0], cp, len;
+	if (c >= 0xc2 && c <= 0xdf)
+		len = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		len = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		len = 4, cp = c & 0x07;
+	else
+		return 0;
+	if (n < len)
+		return 0;
+	for (unsigned i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff || cp < 0xa0)
+		return 0;
+	/* Bidirectional controls reorder what the terminal shows. */
+	if (cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069))
+		return 0;
+	return len;
+}
+
+/* How the unit of text at s[0..n) is shown: writes it to out (when not
+ * NULL) and returns the number of bytes it takes; *width gets its
+ * display width. Tabs are the caller's. */
+static size_t show_unit(const char *s, size_t n, struct strbuf *out,
+			unsigned *width)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c >= 0x80 ? utf8_len((const unsigned char *)s, n) : 0;
+	if (c >= 0x20 && c < 0x7f) {
+		*width = 1;
+		if (out)
+			sb_putc(out, (char)c);
+		return 1;
+	}
+	if (len) {
+		*width = 1;
+		for (size_t i = 0; out && i < len; i++)
+			sb_putc(out, s[i]);
+		return len;
+	}
+	*width = 4;
+	if (out)
+		sb_printf(out, "\\x%02x", c);
+	return 1;
+}
+
+/* Messages quote the input ('%s'): a 5 MB name must not make a 5 MB
+ * message. */
+enum { MSG_MAX = 1024 };
+
+/* A malloc'ed copy of s[0..n) that is safe to print (tabs kept), cut
+ * with "..." past MSG_MAX bytes. */
+static char *sanitize(const char *s, size_t n)
+{
+	struct strbuf sb = {0};
+	unsigned w;
+	for (size_t i = 0; i < n;) {
+		if (sb.len >= MSG_MAX) {
+			sb_puts(&sb, "...");
+			break;
+		}
+		if (s[i] == '\t') {
+			sb_putc(&sb, '\t');
+			i++;
+			continue;
+		}
+		i += show_unit(s + i, n - i, &sb, &w);
+	}
+	if (!sb.s)
+		sb_puts(&sb, "");
+	return sb.s;
 }
 
 static void drop_all(struct diags *d)
@@ -78,8 +176,10 @@ static struct diagnostic *push(struct diags *d, enum severity sev,
 	va_copy(aq, ap);
 	int n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
-	g->msg = xmalloc((size_t)n + 1);
-	vsnprintf(g->msg, (size_t)n + 1, fmt, ap);
+	char *raw = xmalloc((size_t)n + 1);
+	vsnprintf(raw, (size_t)n + 1, fmt, ap);
+	g->msg = sanitize(raw, (size_t)n);
+	free(raw);
 	g->sev = sev;
 	g->seq = d->seq++;
 	if (sev == SEV_ERROR)
@@ -111,7 +211,7 @@ void diag_plain(struct diags *d, const char *where, enum severity sev,
 	va_start(ap, fmt);
 	struct diagnostic *g = push(d, sev, fmt, ap);
 	va_end(ap);
-	g->where = xstrdup(where);
+	g->where = sanitize(where, strlen(where));
 }
 
 unsigned diags_errors(const struct diags *d)
@@ -132,13 +232,33 @@ static int by_position(const void *pa, const void *pb)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-/* Display width of a prefix of a line: tabs go to the next multiple of 8
- * so that the caret lines up with the echoed line. */
-static unsigned display_col(const char *line, size_t upto)
+/* Source lines longer than ECHO_MAX bytes are shown as a window of
+ * ECHO_WINDOW bytes around the caret. */
+enum { ECHO_MAX = 512, ECHO_WINDOW = 240 };
+
+/* Writes line[from..to) as shown (escapes, tabs to the next multiple of
+ * 8, no CR) to out when not NULL; returns the display column reached
+ * from col. A UTF-8 character that starts before to counts whole. */
+static unsigned show_span(struct strbuf *out, const char *line, size_t len,
+			  size_t from, size_t to, unsigned col)
 {
-	unsigned col = 0;
-	for (size_t i = 0; i < upto; i++)
-		col = line[i] == '\t' ? (col / 8 + 1) * 8 : col + 1;
+	unsigned w;
+	for (size_t i = from; i < to;) {
+		if (line[i] == '\t') {
+			unsigned next = (col / 8 + 1) * 8;
+			while (out && col < next) {
+				sb_putc(out, ' ');
+				col++;
+			}
+			col = next;
+			i++;
+		} else if (line[i] == '\r') {
+			i++;
+		} else {
+			i += show_unit(line + i, len - i, out, &w);
+			col += w;
+		}
+	}
 	return col;
 }
 
@@ -147,26 +267,32 @@ static void print_source_line(FILE *f, const struct diags *d,
 {
 	size_t len;
 	const char *line = source_line(g->src, g->loc.start, &len);
-	unsigned line_start = (unsigned)(line - g->src->text);
-	for (size_t i = 0; i < len; i++) {
-		if (line[i] == '\t') {
-			unsigned c = display_col(line, i);
-			do
-				fputc(' ', f);
-			while (++c % 8);
-		} else if (line[i] == '\r') {
-			continue;
-		} else {
-			fputc((unsigned char)line[i] < 0x20 ? '?' : line[i], f);
-		}
-	}
-	fputc('\n', f);
-	size_t from = g->loc.start - line_start;
-	size_t to = g->loc.end > g->loc.start ? g->loc.end - line_start : from + 1;
+	size_t from = g->loc.start - (size_t)(line - g->src->text);
+	size_t to = g->loc.end > g->loc.start ? from + (g->loc.end - g->loc.start)
+					      : from + 1;
 	if (to > len)
 		to = len > from ? len : from + 1;
-	unsigned c0 = display_col(line, from);
-	unsigned c1 = to <= len ? display_col(line, to) : c0 + 1;
+	/* A long line (a generated file, a binary) shows only the part
+	 * around the caret, marked with "..." where it is cut. */
+	size_t first = 0, last = len;
+	if (len > ECHO_MAX) {
+		first = from > ECHO_WINDOW / 3 ? from - ECHO_WINDOW / 3 : 0;
+		last = first + ECHO_WINDOW < len ? first + ECHO_WINDOW : len;
+		if (to > last)
+			to = last > from ? last : from + 1;
+	}
+	struct strbuf sb = {0};
+	unsigned start = first > 0 ? 3 : 0;
+	if (first > 0)
+		sb_puts(&sb, "...");
+	show_span(&sb, line, last, first, last, start);
+	if (last < len)
+		sb_puts(&sb, "...");
+	fprintf(f, "%s\n", sb.s ? sb.s : "");
+	sb_free(&sb);
+	unsigned c0 = show_span(NULL, line, last, first, from, start);
+	unsigned c1 = to <= last ? show_span(NULL, line, last, first, to, start)
+				 : c0 + 1;
 	if (c1 <= c0)
 		c1 = c0 + 1;
 	for (unsigned i = 0; i < c0; i++)
@@ -189,7 +315,9 @@ static void print_text(FILE *f, const struct diags *d,
 	if (g->src) {
 		unsigned line, col;
 		source_linecol(g->src, g->loc.start, &line, &col);
-		fprintf(f, "%s:%u:%u: ", g->src->name, line, col);
+		char *name = sanitize(g->src->name, strlen(g->src->name));
+		fprintf(f, "%s:%u:%u: ", name, line, col);
+		free(name);
 	} else {
 		fprintf(f, "%s: ", g->where);
 	}
@@ -206,8 +334,11 @@ static void print_text(FILE *f, const struct diags *d,
 		print_source_line(f, d, g);
 }
 
-static void json_string(FILE *f, const char *s)
+/* s is sanitized first: only valid UTF-8 reaches the output. */
+static void json_string(FILE *f, const char *raw)
 {
+	char *safe = sanitize(raw, strlen(raw));
+	const char *s = safe;
 	fputc('"', f);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
@@ -223,6 +354,7 @@ static void json_string(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+	free(safe);
 }
 
 static void print_json(FILE *f, const struct diagnostic *g)
@@ -251,16 +383,42 @@ static void print_json(FILE *f, const struct diagnostic *g)
 	fputs("}\n", f);
 }
 
+/* The line that stands for the errors past the limit. */
+static void print_too_many(FILE *f, const struct diags *d, unsigned more)
+{
+	struct diagnostic g = {.where = "surfc", .sev = SEV_ERROR};
+	char msg[128];
+	snprintf(msg, sizeof(msg), "too many errors: %u more not shown "
+		 "(--max-errors=%u)", more, d->max_errors);
+	g.msg = msg;
+	if (d->format == DIAG_JSON)
+		print_json(f, &g);
+	else
+		print_text(f, d, &g);
+}
+
 void diags_flush(struct diags *d, FILE *f)
 {
+	unsigned shown = 0, more = 0;
 	if (d->n)
 		qsort(d->v, d->n, sizeof(*d->v), by_position);
 	for (size_t i = 0; i < d->n; i++) {
+		const struct diagnostic *g = &d->v[i];
+		if (g->sev == SEV_ERROR && d->max_errors &&
+		    shown == d->max_errors) {
+			more = 1;
+			while (++i < d->n)
+				more += d->v[i].sev == SEV_ERROR;
+			break;
+		}
+		shown += g->sev == SEV_ERROR;
 		if (d->format == DIAG_JSON)
-			print_json(f, &d->v[i]);
+			print_json(f, g);
 		else
-			print_text(f, d, &d->v[i]);
+			print_text(f, d, g);
 	}
+	if (more)
+		print_too_many(f, d, more);
 	fflush(f);
 	drop_all(d);
 }

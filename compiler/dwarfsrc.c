@@ -10,12 +10,15 @@
 #include <dwarf.h>
 #include <elf.h>
 #include <elfutils/libdw.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "surfc.h"
@@ -772,28 +775,98 @@ static const struct arch *arch_of_elf(Elf *elf)
 			   eh.e_ident[EI_DATA] == ELFDATA2MSB);
 }
 
+static char *xprintf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static char *xprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *s = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+/* Why an ELF file cannot be read whole, or NULL: libelf and libdw only
+ * say "no DWARF" of a file cut short (a partial download, a full disk),
+ * so the headers are checked against the file's size first. */
+static char *elf_damage(Elf *elf, int fd)
+{
+	struct stat st;
+	GElf_Ehdr eh;
+	if (fstat(fd, &st) || !gelf_getehdr(elf, &eh))
+		return xstrdup("it is truncated or not a valid ELF file "
+			       "(its ELF header cannot be read)");
+	unsigned long long size = (unsigned long long)st.st_size;
+	unsigned long long shend = eh.e_shoff +
+		(unsigned long long)eh.e_shnum * eh.e_shentsize;
+	if (shend > size)
+		return xprintf("it is truncated: its section headers "
+					 "end at byte %llu, the file has %llu",
+					 shend, size);
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		if (!gelf_getshdr(scn, &sh))
+			return xstrdup("it is not a valid ELF file (a section "
+				       "header cannot be read)");
+		if (sh.sh_type != SHT_NOBITS && sh.sh_offset + sh.sh_size > size)
+			return xprintf("it is truncated: section %zu "
+						 "ends at byte %llu, the file "
+						 "has %llu", elf_ndxscn(scn),
+						 (unsigned long long)(sh.sh_offset +
+								      sh.sh_size),
+						 size);
+	}
+	return NULL;
+}
+
+/* No DWARF: the file is damaged (then damage says how), or holds only
+ * .BTF, or is raw BTF. */
+static struct typesrc *open_without_dwarf(const char *path, Elf *elf, int fd,
+					  char *damage, char **err)
+{
+	bool is_elf = elf && elf_kind(elf) == ELF_K_ELF;
+	char magic[SELFMAG];
+	if (!is_elf && !damage && pread(fd, magic, SELFMAG, 0) == SELFMAG &&
+	    !memcmp(magic, ELFMAG, SELFMAG))
+		damage = xstrdup("it is truncated: it starts as an ELF file but "
+				 "its ELF header is cut short");
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	if (damage) {
+		*err = damage;
+		return NULL;
+	}
+	struct typesrc *ts = typesrc_open_btf(path, err);
+	if (!ts) {
+		free(*err);
+		*err = xstrdup(is_elf ? "no DWARF (and no .BTF) in it"
+				      : "it is neither an ELF file nor BTF");
+	}
+	return ts;
+}
+
 struct typesrc *typesrc_open_dwarf(const char *path, char **err)
 {
 	elf_version(EV_CURRENT);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		*err = xstrdup("cannot open it");
+		*err = xprintf("cannot open it: %s", strerror(errno));
 		return NULL;
 	}
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	Dwarf *dw = elf ? dwarf_begin_elf(elf, DWARF_C_READ, NULL) : NULL;
-	if (!dw) {
-		if (elf)
-			elf_end(elf);
-		close(fd);
-		/* An ELF without DWARF may still carry .BTF. */
-		struct typesrc *ts = typesrc_open_btf(path, err);
-		if (!ts) {
-			free(*err);
-			*err = xstrdup("no DWARF (and no .BTF) in it");
-		}
-		return ts;
-	}
+	char *damage = elf && elf_kind(elf) == ELF_K_ELF ? elf_damage(elf, fd)
+							 : NULL;
+	Dwarf *dw = elf && !damage ? dwarf_begin_elf(elf, DWARF_C_READ, NULL)
+				   : NULL;
+	if (!dw)
+		return open_without_dwarf(path, elf, fd, damage, err);
 	struct dwsrc *d = xmalloc(sizeof(*d));
 	memset(d, 0, sizeof(*d));
 	d->ts.ops = &dwarf_ops;

@@ -5,6 +5,7 @@
  *
  * Lines with syntax errors are dropped by the parser and the checker
  * still runs over the rest, so that one run reports every bad line. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,7 @@ struct cli {
 	const char *describe;
 	char *cmdline;
 	const char *kernel_release;
+	unsigned max_errors;
 };
 
 static const char usage_text[] =
@@ -55,11 +57,14 @@ static const char usage_text[] =
 	"      --color[=WHEN]      colour diagnostics: auto, always or never\n"
 	"      --diagnostics-format=FORMAT\n"
 	"                          text (default) or json (one object a line)\n"
+	"      --max-errors N      print at most N errors, then one line for\n"
+	"                          the rest (default 50; 0: no limit)\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
 	"\n"
 	"architectures: %s\n"
-	"exit status: 0 clean, 1 errors in the probes, 2 usage error\n";
+	"exit status: 0 clean, 1 errors in the probes (or an unreadable input,\n"
+	"or output that could not be written), 2 usage error\n";
 
 enum {
 	OPT_CHECK = 256,
@@ -72,6 +77,7 @@ enum {
 	OPT_DIAG_FORMAT,
 	OPT_DESCRIBE,
 	OPT_KERNEL_RELEASE,
+	OPT_MAX_ERRORS,
 };
 
 static const struct option long_options[] = {
@@ -89,6 +95,7 @@ static const struct option long_options[] = {
 	{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
 	{"describe", required_argument, NULL, OPT_DESCRIBE},
 	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
+	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -159,6 +166,14 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_KERNEL_RELEASE:
 			cli->kernel_release = optarg;
 			break;
+		case OPT_MAX_ERRORS: {
+			unsigned long long n;
+			if (!parse_number(optarg, &n) || n > 1000000)
+				return usage_error("--max-errors takes a number "
+						   "(0: no limit), not '%s'", optarg);
+			cli->max_errors = (unsigned)n;
+			break;
+		}
 		case 'h':
 			printf(usage_text, arch_names());
 			return 0;
@@ -191,6 +206,14 @@ static bool want_color(const char *when)
 	return !strcmp(when, "always");
 }
 
+static bool has_control_char(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
 /* Reads every source; unreadable files are reported and skipped. */
 static size_t read_sources(struct cli *cli, int argc, char **argv,
 			   struct source ***out, struct diags *dg)
@@ -199,6 +222,14 @@ static size_t read_sources(struct cli *cli, int argc, char **argv,
 	struct source **v = xmalloc(((size_t)argc + cli->nexprs) * sizeof(*v));
 	for (int i = optind; i < argc; i++) {
 		char *err = NULL;
+		if (has_control_char(argv[i])) {
+			/* The name goes into the comments of -S and of the
+			 * script: a newline there would start a command. */
+			diag_plain(dg, argv[i], SEV_ERROR, "cannot read: its name "
+				   "holds a control character (a newline?); "
+				   "rename it");
+			continue;
+		}
 		struct source *s = source_read(argv[i], &err);
 		if (!s) {
 			diag_plain(dg, argv[i], SEV_ERROR, "cannot read: %s", err);
@@ -305,6 +336,28 @@ static char *command_line(int argc, char **argv)
 	return sb.s;
 }
 
+/* Flushes f (and closes it unless it is stdout); false when anything
+ * written to it was lost. errno is cleared first: an error flag set by
+ * an earlier write leaves no errno of its own. */
+static bool finish_output(FILE *f, int *err)
+{
+	errno = 0;
+	bool failed = f == stdout ? fflush(f) != 0 : fclose(f) != 0;
+	*err = errno;
+	return !failed && (f != stdout || !ferror(f));
+}
+
+static void close_output(FILE *out, const char *path, struct diags *dg)
+{
+	int err;
+	if (out == stdout)
+		return; /* main checks stdout */
+	bool lost = ferror(out);
+	if (!finish_output(out, &err) || lost)
+		diag_plain(dg, path, SEV_ERROR, "cannot write%s%s",
+			   err ? ": " : "", err ? strerror(err) : "");
+}
+
 static void write_output(struct cli *cli, struct program *prog,
 			 struct options *opt, struct diags *dg)
 {
@@ -312,13 +365,36 @@ static void write_output(struct cli *cli, struct program *prog,
 	if (!out)
 		return;
 	write_script(out, prog, opt, cli->cmdline);
-	if (out != stdout) {
-		/* A script to run: rwxr-xr-x, whatever the umask. */
-		if (fchmod(fileno(out), 0755))
-			diag_plain(dg, cli->output, SEV_ERROR, "cannot chmod: %m");
-		if (fclose(out))
-			diag_plain(dg, cli->output, SEV_ERROR, "write error");
-	}
+	/* A script to run: rwxr-xr-x, whatever the umask. */
+	if (out != stdout && fchmod(fileno(out), 0755))
+		diag_plain(dg, cli->output, SEV_ERROR, "cannot chmod: %m");
+	close_output(out, cli->output, dg);
+}
+
+/* Everything printed to stdout must have arrived: a full disk or a
+ * closed pipe is an error, not a success with a truncated script. */
+static bool stdout_ok(void)
+{
+	int err;
+	if (finish_output(stdout, &err))
+		return true;
+	fprintf(stderr, "surfc: error: cannot write to stdout%s%s\n",
+		err ? ": " : "", err ? strerror(err) : "");
+	return false;
+}
+
+/* A source without a probe (empty, only comments) would compile to a
+ * script that traces nothing: that is a mistake, not a program. */
+static void parse_one(const struct source *src, struct program *prog,
+		      struct diags *dg)
+{
+	size_t probes = prog->nprobes;
+	unsigned errors = diags_errors(dg);
+	parse_source(src, prog, dg);
+	if (prog->nprobes == probes && diags_errors(dg) == errors)
+		diag(dg, src, (struct loc){0, 0}, SEV_ERROR, "no probes in %s: "
+		     "a probe is a line such as 'p vfs_read' (language.md)",
+		     src->name);
 }
 
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
@@ -345,7 +421,7 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	}
 	struct program *prog = program_new();
 	for (size_t i = 0; i < nsrcs; i++)
-		parse_source(srcs[i], prog, dg);
+		parse_one(srcs[i], prog, dg);
 	int status = 0;
 	if (cli->mode == MODE_DUMP_AST) {
 		ast_dump(stdout, prog);
@@ -355,9 +431,7 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 			FILE *out = open_output(cli->output, dg);
 			if (out) {
 				show_program(out, prog, &opt);
-				if (out != stdout && fclose(out))
-					diag_plain(dg, cli->output, SEV_ERROR,
-						   "write error");
+				close_output(out, cli->output, dg);
 			}
 		} else if (!diags_errors(dg) && cli->mode == MODE_SCRIPT) {
 			write_output(cli, prog, &opt, dg);
@@ -373,17 +447,21 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
+	cli.max_errors = 50;
 	int status = parse_cli(argc, argv, &cli);
 	if (status >= 0) {
 		free(cli.exprs);
-		return status;
+		return stdout_ok() ? status : 1;
 	}
 	cli.cmdline = command_line(argc, argv);
 	struct diags *dg = diags_new(cli.diag_format, want_color(cli.color));
+	diags_set_max_errors(dg, cli.max_errors);
 	struct source **srcs;
 	size_t n = read_sources(&cli, argc, argv, &srcs, dg);
 	status = run(&cli, srcs, n, dg);
-	fflush(stdout); /* what was printed comes before what went wrong */
+	/* What was printed comes before what went wrong. */
+	if (!stdout_ok() && status == 0)
+		status = 1;
 	diags_flush(dg, stderr);
 	diags_free(dg);
 	for (size_t i = 0; i < n; i++)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "surfc.h"
 
@@ -23,48 +24,75 @@ static void index_lines(struct source *s)
 	}
 }
 
-struct source *source_from_string(const char *name, const char *text)
+struct source *source_from_bytes(const char *name, const char *text,
+				 size_t len)
 {
 	struct source *s = xmalloc(sizeof(*s));
 	s->id = 0;
 	s->name = xstrdup(name);
-	s->len = strlen(text);
-	s->text = xstrdup(text);
+	s->len = len;
+	s->text = xmalloc(len + 1);
+	memcpy(s->text, text, len);
+	s->text[len] = '\0';
 	index_lines(s);
 	return s;
 }
 
+struct source *source_from_string(const char *name, const char *text)
+{
+	return source_from_bytes(name, text, strlen(text));
+}
+
+/* Reads all of f, up to MAX_SOURCE_SIZE. NUL bytes are kept: the lexer
+ * reports them. */
+static bool read_all(FILE *f, struct strbuf *sb, char **err)
+{
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+		if (sb->len + n > MAX_SOURCE_SIZE) {
+			*err = xstrdup("it is larger than 16 MiB; "
+						 "probe files are text");
+			return false;
+		}
+		for (size_t i = 0; i < n; i++)
+			sb_putc(sb, buf[i]);
+	}
+	if (ferror(f)) {
+		*err = xstrdup(strerror(errno));
+		return false;
+	}
+	return true;
+}
+
 struct source *source_read(const char *path, char **err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	bool is_stdin = !strcmp(path, "-");
+	FILE *f = is_stdin ? stdin : fopen(path, "rb");
+	struct stat st;
 	if (!f) {
 		*err = xstrdup(strerror(errno));
 		return NULL;
 	}
-	struct strbuf sb = {0};
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		for (size_t i = 0; i < n; i++) {
-			/* NUL bytes would cut the text short; the lexer
-			 * reports them as stray characters instead. */
-			sb_putc(&sb, buf[i] ? buf[i] : '\x01');
-		}
-	}
-	bool failed = ferror(f);
-	if (f != stdin)
-		fclose(f);
-	if (failed) {
-		sb_free(&sb);
-		*err = xstrdup("read error");
+	/* A directory opens, and only its first read fails (EISDIR):
+	 * say what it is rather than a bare "read error". */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (!is_stdin)
+			fclose(f);
+		*err = xstrdup("it is a directory");
 		return NULL;
 	}
-	struct source *s = xmalloc(sizeof(*s));
-	s->id = 0;
-	s->name = xstrdup(strcmp(path, "-") ? path : "<stdin>");
-	s->text = sb.s ? sb.s : xstrdup("");
-	s->len = sb.len;
-	index_lines(s);
+	struct strbuf sb = {0};
+	bool ok = read_all(f, &sb, err);
+	if (!is_stdin)
+		fclose(f);
+	if (!ok) {
+		sb_free(&sb);
+		return NULL;
+	}
+	struct source *s = source_from_bytes(is_stdin ? "<stdin>" : path,
+					     sb.s ? sb.s : "", sb.len);
+	sb_free(&sb);
 	return s;
 }
 

@@ -38,6 +38,19 @@ void sb_printf(struct strbuf *, const char *, ...)
 	__attribute__((format(printf, 2, 3)));
 void sb_free(struct strbuf *);
 
+/* Strings to non-NULL pointers; the map does not own its keys. */
+struct strmap {
+	const char **keys;
+	void **vals;
+	size_t n, cap;
+};
+
+void *strmap_get(const struct strmap *, const char *key);
+/* Adds key -> val unless key is there: then returns its value, and
+ * NULL otherwise. */
+void *strmap_put(struct strmap *, const char *key, void *val);
+void strmap_free(struct strmap *);
+
 /* The candidate closest to name, or NULL when none is close enough to be
  * worth suggesting. */
 const char *closest_name(const char *name, const char *const *cands, size_t n);
@@ -61,8 +74,16 @@ struct loc {
 	unsigned start, end; /* [start, end) byte offsets into the source */
 };
 
+/* A probe file is text; past this size it is refused (reading /dev/zero
+ * would otherwise grow until memory runs out). */
+#define MAX_SOURCE_SIZE (16u << 20)
+
+/* On failure *err holds a malloc'ed reason. */
 struct source *source_read(const char *path, char **err);
 struct source *source_from_string(const char *name, const char *text);
+/* text[0..len), which may hold NUL bytes. */
+struct source *source_from_bytes(const char *name, const char *text,
+				 size_t len);
 void source_free(struct source *);
 /* 1-based line and column of a byte offset. */
 void source_linecol(const struct source *, unsigned off, unsigned *line,
@@ -79,6 +100,9 @@ struct diags;
 
 struct diags *diags_new(enum diag_format, bool color);
 void diags_free(struct diags *);
+/* At most max errors are printed (0: all); 50 by default, as gcc's
+ * -fmax-errors. */
+void diags_set_max_errors(struct diags *, unsigned max);
 void diag(struct diags *, const struct source *, struct loc, enum severity,
 	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 /* A diagnostic with no source position (file could not be read...). */
@@ -341,6 +365,7 @@ struct fvalue {
 
 struct fexpr {
 	enum fexpr_kind kind;
+	unsigned depth; /* of the tree below, this node included */
 	struct loc loc;
 	struct fexpr *left, *right; /* OR, AND; NOT uses left */
 	char *field;
@@ -379,6 +404,17 @@ void program_add(struct program *, struct probe *);
 struct expr *expr_new(struct arena *, enum expr_kind, struct loc);
 void ast_dump(FILE *, const struct program *);
 const char *cmp_op_text(enum cmp_op);
+
+/* Bounds on nesting, so that no input can exhaust the parser's stack or
+ * the stack of the passes that walk the tree: parentheses inside an
+ * argument, the nodes of one argument's expression, and the depth of a
+ * filter (n terms joined by '||' are n deep; a filter the kernel takes
+ * is below 4 KB, so at most about 800). */
+enum {
+	MAX_NESTING = 100,
+	MAX_EXPR_DEPTH = 100,
+	MAX_FILTER_DEPTH = 1000,
+};
 
 /* parse.c (grammar/): text to AST. Reports syntax errors to diags and
  * keeps going at the next line. */

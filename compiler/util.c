@@ -243,3 +243,63 @@ bool parse_number(const char *s, unsigned long long *out)
 	*out = v;
 	return true;
 }
+
+/* An open-addressing hash map from strings to pointers; the keys are not
+ * copied. FNV-1a: short names, no adversary worth a keyed hash. */
+static size_t str_hash(const char *s)
+{
+	size_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void strmap_grow(struct strmap *m)
+{
+	struct strmap bigger = {0};
+	bigger.cap = m->cap ? 2 * m->cap : 64;
+	bigger.keys = xmalloc(bigger.cap * sizeof(*bigger.keys));
+	bigger.vals = xmalloc(bigger.cap * sizeof(*bigger.vals));
+	memset(bigger.keys, 0, bigger.cap * sizeof(*bigger.keys));
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->keys[i])
+			strmap_put(&bigger, m->keys[i], m->vals[i]);
+	strmap_free(m);
+	*m = bigger;
+}
+
+static size_t strmap_slot(const struct strmap *m, const char *key)
+{
+	size_t i = str_hash(key) & (m->cap - 1);
+	while (m->keys[i] && strcmp(m->keys[i], key))
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+void *strmap_get(const struct strmap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	size_t i = strmap_slot(m, key);
+	return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void *strmap_put(struct strmap *m, const char *key, void *val)
+{
+	if (2 * (m->n + 1) > m->cap)
+		strmap_grow(m);
+	size_t i = strmap_slot(m, key);
+	if (m->keys[i])
+		return m->vals[i];
+	m->keys[i] = key;
+	m->vals[i] = val;
+	m->n++;
+	return NULL;
+}
+
+void strmap_free(struct strmap *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}

@@ -70,12 +70,45 @@ static struct expr *mk_deref(struct parse_ctx *, const char *, struct expr *,
 static struct expr *mk_cast(struct parse_ctx *, struct ctype *, struct expr *,
 			    struct loc);
 static void add_arg(struct parse_ctx *, struct probe *, struct arg *);
+static struct fexpr *mk_logic(struct parse_ctx *, enum fexpr_kind,
+			      struct fexpr *, struct fexpr *, struct loc);
+static struct fexpr *bounded_filter(struct parse_ctx *, struct fexpr *,
+				    struct loc);
 static struct expr *mk_member(struct parse_ctx *, struct expr *, char *, bool,
 			      struct loc);
 static struct expr *mk_index(struct parse_ctx *, struct expr *, const char *,
 			     struct loc, struct loc);
 static struct expr *mk_tilde(struct parse_ctx *, struct expr *, const char *,
 			     struct loc, struct expr *, struct loc);
+static struct fexpr *mk_logic(struct parse_ctx *pc, enum fexpr_kind kind,
+			      struct fexpr *left, struct fexpr *right,
+			      struct loc loc)
+{
+	struct fexpr *f = arena_alloc(pc->arena, sizeof(*f));
+	f->kind = kind;
+	f->loc = loc;
+	f->left = left;
+	f->right = right;
+	f->depth = left->depth + 1;
+	if (right && right->depth >= left->depth)
+		f->depth = right->depth + 1;
+	return f;
+}
+
+/* The passes walk a filter recursively: a deeper one is refused here,
+ * and dropped so that none of them sees it. */
+static struct fexpr *bounded_filter(struct parse_ctx *pc, struct fexpr *f,
+				    struct loc loc)
+{
+	if (f->depth <= MAX_FILTER_DEPTH)
+		return f;
+	diag(pc->diags, pc->src, loc, SEV_ERROR, "filter nested %u deep "
+	     "(each term of a '||' or '&&' chain is a level); surfc's limit "
+	     "is %d",
+	     f->depth, MAX_FILTER_DEPTH);
+	return NULL;
+}
+
 static long long index_value(struct parse_ctx *, const char *, struct loc);
 static struct fexpr *mk_cmp(struct parse_ctx *, char *, struct loc,
 			    enum cmp_op, struct fvalue, struct loc);
@@ -134,6 +167,7 @@ static void yyerror(const YYLTYPE *, yyscan_t, struct parse_ctx *,
 %token <str> IPV4 "IPv4 address"
 %token <str> BADCHAR "stray character"
 %token <str> BADSTRING "unterminated string"
+%token NESTED "parenthesis nested too deep"
 %token SEP "blank"
 %token NEWLINE "end of line"
 %token FILTER "'f:'"
@@ -210,7 +244,7 @@ opt_name
 
 probe
 	: head
-	| probe SEP arg		{ add_arg(pc, $1, $3); $1->loc.end = @3.end; $$ = $1; }
+	| probe SEP arg		{ if ($3) add_arg(pc, $1, $3); $1->loc.end = @3.end; $$ = $1; }
 	| probe SEP filter	{ $1->filter = $3; $1->filter_loc = @3; $1->loc.end = @3.end; $$ = $1; }
 	;
 
@@ -228,6 +262,17 @@ arg
 		a->ftype = $5;
 		a->ftype_loc = @5;
 		$$ = a;
+		/* Every pass walks an expression recursively: refuse what
+		 * would make that walk deep (a->b->c... a hundred times). */
+		size_t depth = 0;
+		for (const struct expr *e = $4; e; e = e->base)
+			depth++;
+		if (depth > MAX_EXPR_DEPTH) {
+			diag(pc->diags, pc->src, @4, SEV_ERROR,
+			     "expression nested %zu deep; surfc's limit is %d",
+			     depth, MAX_EXPR_DEPTH);
+			$$ = NULL;
+		}
 	}
 	;
 
@@ -358,22 +403,13 @@ stars
 	;
 
 filter
-	: FILTER fexpr	{ $$ = $2; }
+	: FILTER fexpr	{ $$ = bounded_filter(pc, $2, @2); }
 	;
 
 fexpr
-	: fexpr OROR fexpr {
-		$$ = arena_alloc(pc->arena, sizeof(*$$));
-		$$->kind = FX_OR; $$->loc = @$; $$->left = $1; $$->right = $3;
-	}
-	| fexpr ANDAND fexpr {
-		$$ = arena_alloc(pc->arena, sizeof(*$$));
-		$$->kind = FX_AND; $$->loc = @$; $$->left = $1; $$->right = $3;
-	}
-	| '!' fexpr {
-		$$ = arena_alloc(pc->arena, sizeof(*$$));
-		$$->kind = FX_NOT; $$->loc = @$; $$->left = $2;
-	}
+	: fexpr OROR fexpr	{ $$ = mk_logic(pc, FX_OR, $1, $3, @$); }
+	| fexpr ANDAND fexpr	{ $$ = mk_logic(pc, FX_AND, $1, $3, @$); }
+	| '!' fexpr		{ $$ = mk_logic(pc, FX_NOT, $2, NULL, @$); }
 	| '(' fexpr ')'		{ $$ = $2; }
 	| IDENT cmpop fvalue	{ $$ = mk_cmp(pc, $1, @1, $2, $3, @$); }
 	;
@@ -576,6 +612,7 @@ static struct fexpr *mk_cmp(struct parse_ctx *pc, char *field,
 {
 	struct fexpr *f = arena_alloc(pc->arena, sizeof(*f));
 	f->kind = FX_CMP;
+	f->depth = 1;
 	f->loc = loc;
 	f->field = field;
 	f->field_loc = field_loc;
@@ -621,7 +658,18 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 		break;
 	}
 	case YYSYMBOL_BADSTRING:
-		sb_puts(&sb, "unterminated string");
+		if (loc.end < pc->src->len && pc->src->text[loc.end] == '\0') {
+			/* The string stopped at a NUL byte: that is the fault. */
+			loc = (struct loc){loc.end, loc.end + 1};
+			sb_puts(&sb, "stray byte 0x00");
+		} else {
+			sb_puts(&sb, "unterminated string");
+		}
+		break;
+	case YYSYMBOL_NESTED:
+		sb_printf(&sb, "parentheses nested more than %d deep",
+			  MAX_NESTING);
+		tok = YYSYMBOL_BADCHAR; /* no list of expected tokens */
 		break;
 	case YYSYMBOL_NEWLINE:
 	case YYSYMBOL_YYEOF:
@@ -654,10 +702,15 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	return 0;
 }
 
-/* yyerror is only called for memory exhaustion with parse.error custom. */
+/* yyerror is only called for memory exhaustion with parse.error custom:
+ * the parser's stack is full (YYMAXDEPTH), which only nesting such as
+ * '!!!!...' or '((((...' in a filter can do. Parsing stops there. */
 static void yyerror(const YYLTYPE *loc, yyscan_t scanner, struct parse_ctx *pc,
 		    const char *msg)
 {
 	(void)scanner;
-	diag(pc->diags, pc->src, *loc, SEV_ERROR, "%s", msg);
+	(void)msg;
+	diag(pc->diags, pc->src, *loc, SEV_ERROR, "nested too deep for "
+	     "surfc's parser (%d levels); the rest of %s is not read",
+	     YYMAXDEPTH, pc->src->name);
 }

@@ -4,6 +4,12 @@
 #   SURFC=path   the compiler under test (default ./surfc)
 #   MUTATE=path  the mutation harness (tests/mutate.c), if built
 #   UPDATE=1     rewrite the golden .expect files from the current output
+#   FUZZ=path    the libFuzzer target (tests/fuzz/), if built
+#   FUZZ_TIME=N  seconds it runs for (default 60)
+#
+#   sh tests/run.sh [SUITE...]   runs only the suites named (default: all):
+#   golden, samples, mutate, fuzz, limits, sh (every tests/sh/*.sh) or one
+#   of them by name (script_shells, types_compare, live), e2e.
 #
 # A golden case is tests/golden/NAME.expect whose first line is
 # "# surfc ARGS"; the case runs `surfc ARGS [NAME.surf]` in tests/golden
@@ -15,6 +21,13 @@ case $SURFC in /*) ;; *) SURFC=$top/$SURFC ;; esac
 MUTATE=${MUTATE:-}
 case $MUTATE in ""|/*) ;; *) MUTATE=$top/$MUTATE ;; esac
 out=$top/tests/out
+suites=" ${*:-all} "
+# Is suite $1 (or, for tests/sh files, its group $2) selected?
+want() {
+	case $suites in *" all "*|*" $1 "*) return 0 ;; esac
+	[ -n "${2:-}" ] && case $suites in *" $2 "*) return 0 ;; esac
+	return 1
+}
 rm -rf "$out" && mkdir -p "$out"
 passed=0 failed=0 skipped=0
 
@@ -51,12 +64,12 @@ golden() {
 	fi
 }
 
-for t in "$top"/tests/golden/*.expect; do
+want golden && for t in "$top"/tests/golden/*.expect; do
 	golden "$t"
 done
 
 # Every sample parses and passes the type-free checks.
-for s in "$top"/samples/*.surf; do
+want samples && for s in "$top"/samples/*.surf; do
 	if "$SURFC" --check --no-types "$s" >"$out/sample.out" 2>&1; then
 		pass "samples/$(basename "$s")"
 	else
@@ -66,7 +79,9 @@ for s in "$top"/samples/*.surf; do
 done
 
 # A mutation run over the samples: no input may crash or hang the parser.
-if [ -n "$MUTATE" ]; then
+if ! want mutate; then
+	:
+elif [ -n "$MUTATE" ]; then
 	if MUTATE_BTF=$KBTF "$MUTATE" 4000 "$top"/samples/*.surf "$top"/tests/golden/*.surf \
 		>"$out/mutate.out" 2>&1; then
 		pass "mutate ($(tail -n 1 "$out/mutate.out"))"
@@ -79,13 +94,45 @@ else
 	echo "skip mutate (MUTATE not set)"
 fi
 
+want limits && . "$top/tests/limits.sh"
+
+# The libFuzzer target for FUZZ_TIME seconds from the seed corpus (new
+# inputs go to tests/out/fuzz-corpus, not into the tree); a crash, leak,
+# sanitizer report or 10 s input fails the run and names the reproducer.
+if ! want fuzz; then
+	:
+elif [ -n "${FUZZ:-}" ]; then
+	case $FUZZ in /*) ;; *) FUZZ=$top/$FUZZ ;; esac
+	mkdir -p "$out/fuzz-corpus"
+	if SURFC_FUZZ_BTF=$KBTF "$FUZZ" -max_total_time="${FUZZ_TIME:-60}" \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$out/fuzz-" "$out/fuzz-corpus" \
+		"$top/tests/fuzz/corpus" </dev/null >"$out/fuzz.log" 2>&1; then
+		pass "fuzz ($(sed -n 's/^stat::number_of_executed_units: *//p' \
+			"$out/fuzz.log") inputs in ${FUZZ_TIME:-60} s, $(grep -o \
+			'cov: [0-9]* ft: [0-9]*' "$out/fuzz.log" | tail -n 1))"
+	else
+		fail "fuzz"
+		grep -E 'ERROR|SUMMARY|runtime error' "$out/fuzz.log" | head -n 5
+		for r in "$out"/fuzz-*; do
+			[ -f "$r" ] && echo "reproducer: $r (run: $FUZZ $r)"
+		done
+	fi
+else
+	skipped=$((skipped + 1))
+	echo "skip fuzz (FUZZ not set)"
+fi
+
 for t in "$top"/tests/sh/*.sh; do
 	[ -f "$t" ] || continue
+	want "$(basename "$t" .sh)" sh || continue
 	. "$t"
 done
 
 # Real kprobes: Debian's kernels in qemu guests (tests/e2e/).
-if command -v qemu-system-x86_64 >/dev/null 2>&1; then
+if ! want e2e; then
+	:
+elif command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	. "$top/tests/e2e/run.sh"
 	e2e_all
 else
