@@ -27,7 +27,14 @@ struct diagnostic {
 	enum severity sev;
 	char *msg;
 	unsigned seq;
-	unsigned key; /* sort key: line, or the line of the note's parent */
+	/* Where it sorts: its source's order and line, and its own seq; a
+	 * note takes all three from the diagnostic it explains, wherever it
+	 * points, so that it prints right after it. */
+	unsigned src_key, line_key, group;
+	bool is_note_of_prev;
+	/* 1-based positions in the output: JSON links a note to its error
+	 * by "parent". */
+	unsigned id, parent;
 };
 
 struct diags {
@@ -187,6 +194,20 @@ static struct diagnostic *push(struct diags *d, enum severity sev,
 	return g;
 }
 
+/* A note belongs to the diagnostic reported before it: it sorts with it
+ * and prints after it. Anything else starts a group of its own. */
+static void belongs_to_prev(struct diags *d, struct diagnostic *g)
+{
+	const struct diagnostic *prev = d->n > 1 ? &d->v[d->n - 2] : NULL;
+	g->group = g->seq;
+	if (g->sev != SEV_NOTE || !prev)
+		return;
+	g->src_key = prev->src_key;
+	g->line_key = prev->line_key;
+	g->group = prev->group;
+	g->is_note_of_prev = true;
+}
+
 void diag(struct diags *d, const struct source *src, struct loc loc,
 	  enum severity sev, const char *fmt, ...)
 {
@@ -198,10 +219,9 @@ void diag(struct diags *d, const struct source *src, struct loc loc,
 	g->loc = loc;
 	unsigned line, col;
 	source_linecol(src, loc.start, &line, &col);
-	g->key = line;
-	/* A note belongs to the diagnostic before it, wherever it points. */
-	if (sev == SEV_NOTE && d->n > 1)
-		g->key = d->v[d->n - 2].key;
+	g->src_key = src->id;
+	g->line_key = line;
+	belongs_to_prev(d, g);
 }
 
 void diag_plain(struct diags *d, const char *where, enum severity sev,
@@ -212,6 +232,7 @@ void diag_plain(struct diags *d, const char *where, enum severity sev,
 	struct diagnostic *g = push(d, sev, fmt, ap);
 	va_end(ap);
 	g->where = sanitize(where, strlen(where));
+	belongs_to_prev(d, g);
 }
 
 unsigned diags_errors(const struct diags *d)
@@ -224,11 +245,12 @@ unsigned diags_errors(const struct diags *d)
 static int by_position(const void *pa, const void *pb)
 {
 	const struct diagnostic *a = pa, *b = pb;
-	unsigned ia = a->src ? a->src->id : 0, ib = b->src ? b->src->id : 0;
-	if (ia != ib)
-		return ia < ib ? -1 : 1;
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
+	if (a->src_key != b->src_key)
+		return a->src_key < b->src_key ? -1 : 1;
+	if (a->line_key != b->line_key)
+		return a->line_key < b->line_key ? -1 : 1;
+	if (a->group != b->group)
+		return a->group < b->group ? -1 : 1;
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
@@ -380,6 +402,9 @@ static void print_json(FILE *f, const struct diagnostic *g)
 	json_string(f, sev_name[g->sev]);
 	fputs(",\"message\":", f);
 	json_string(f, g->msg);
+	fprintf(f, ",\"id\":%u", g->id);
+	if (g->parent)
+		fprintf(f, ",\"parent\":%u", g->parent);
 	fputs("}\n", f);
 }
 
@@ -399,11 +424,15 @@ static void print_too_many(FILE *f, const struct diags *d, unsigned more)
 
 void diags_flush(struct diags *d, FILE *f)
 {
-	unsigned shown = 0, more = 0;
+	unsigned shown = 0, more = 0, head = 0;
 	if (d->n)
 		qsort(d->v, d->n, sizeof(*d->v), by_position);
 	for (size_t i = 0; i < d->n; i++) {
-		const struct diagnostic *g = &d->v[i];
+		struct diagnostic *g = &d->v[i];
+		g->id = (unsigned)i + 1;
+		if (!g->is_note_of_prev)
+			head = g->id;
+		g->parent = g->is_note_of_prev ? head : 0;
 		if (g->sev == SEV_ERROR && d->max_errors &&
 		    shown == d->max_errors) {
 			more = 1;
