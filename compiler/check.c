@@ -45,6 +45,8 @@ struct checker {
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
 #define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)
 #define NOTE(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_NOTE, __VA_ARGS__)
+#define SUGGEST(c, loc, near, otherwise, ...) \
+	diag_suggest((c)->dg, (c)->src, (loc), (near), (otherwise), __VA_ARGS__)
 
 static struct loc sub_loc(struct loc l, size_t from, size_t to)
 {
@@ -63,13 +65,9 @@ static void check_kind(struct checker *c, struct probe *p)
 		/* One letter is as close to p as to r: suggest only for longer
 		 * words, such as 'pp'. */
 		const char *near = strlen(k) > 1 ? closest_name(k, kinds, 5) : NULL;
-		if (near)
-			ERR(c, p->kind_loc, "unknown probe kind '%s'; did you mean '%s'?",
-			    k, near);
-		else
-			ERR(c, p->kind_loc,
-			    "unknown probe kind '%s'; a probe starts with p (entry), "
-			    "r (return), e (event), P or R (user space)", k);
+		SUGGEST(c, p->kind_loc, near, "a probe starts with p (entry), r "
+			"(return), e (event), P or R (user space)",
+			"unknown probe kind '%s'", k);
 		p->kind_char = 0;
 	}
 	switch (p->kind_char) {
@@ -344,10 +342,10 @@ static void check_pktview(struct checker *c, const struct expr *e)
 		known |= !strcmp(t->name, packet_headers[i]);
 	if (t->kind != CT_STRUCT || !known) {
 		const char *near = closest_name(t->name, packet_headers, 6);
-		ERR(c, t->loc, "a packet view reads one of struct ethhdr, iphdr, "
-		    "ipv6hdr, icmphdr, tcphdr, udphdr%s%s%s",
-		    near ? "; did you mean 'struct " : "", near ? near : "",
-		    near ? "'?" : "");
+		SUGGEST(c, t->loc, near ? arena_printf(c->arena, "struct %s",
+						      near) : NULL, NULL,
+			"a packet view reads one of struct ethhdr, iphdr, "
+			"ipv6hdr, icmphdr, tcphdr, udphdr");
 		return;
 	}
 	if (e->tilde && t->ptr) {
@@ -391,13 +389,10 @@ static void check_variable(struct checker *c, const struct probe *p,
 	case EX_STACKN:
 		if (e->num < 0) {
 			const char *near = closest_name(e->name, vars, 5);
-			if (near)
-				ERR(c, e->loc, "unknown variable '$%s'; did you mean "
-				    "'$%s'?", e->name, near);
-			else
-				ERR(c, e->loc, "unknown variable '$%s'; there are "
-				    "$retval, $comm, $stack, $stackN and $argN",
-				    e->name);
+			SUGGEST(c, e->loc, near ? arena_printf(c->arena, "$%s",
+							      near) : NULL,
+				"there are $retval, $comm, $stack, $stackN and "
+				"$argN", "unknown variable '$%s'", e->name);
 		} else if (e->num > PARAM_MAX_STACK && !p->uprobe) {
 			ERR(c, e->loc, "$stack%lld is past the kernel's limit, "
 			    "$stack%d", e->num, PARAM_MAX_STACK);
@@ -458,13 +453,10 @@ static int check_expr(struct checker *c, const struct probe *p,
 	case EX_REG:
 		if (!arch_has_reg(c->opt->arch, e->name)) {
 			const char *near = arch_closest_reg(c->opt->arch, e->name);
-			if (near)
-				ERR(c, e->loc, "unknown register '%%%s' on %s; did "
-				    "you mean '%%%s'?", e->name, c->opt->arch->name,
-				    near);
-			else
-				ERR(c, e->loc, "unknown register '%%%s' on %s",
-				    e->name, c->opt->arch->name);
+			SUGGEST(c, e->loc, near ? arena_printf(c->arena, "%%%s",
+							      near) : NULL, NULL,
+				"unknown register '%%%s' on %s", e->name,
+				c->opt->arch->name);
 		}
 		break;
 	case EX_RETVAL:
@@ -576,14 +568,10 @@ static void check_ftype(struct checker *c, const struct arg *a)
 	size_t n = br ? (size_t)(br - t) : strlen(t);
 	if (!is_base_type(t, n)) {
 		char *base = arena_strndup(c->arena, t, n);
-		const char *near = closest_name(base, base_types, NBASE);
-		if (near)
-			ERR(c, a->ftype_loc, "unknown fetch type '%s'; did you "
-			    "mean '%s'?", base, near);
-		else
-			ERR(c, a->ftype_loc, "unknown fetch type '%s'; the kernel "
-			    "has u8-u64, s8-s64, x8-x64, char, string, ustring, "
-			    "symbol, symstr and b<w>@<o>/<c>", base);
+		SUGGEST(c, a->ftype_loc, closest_name(base, base_types, NBASE),
+			"the kernel has u8-u64, s8-s64, x8-x64, char, string, "
+			"ustring, symbol, symstr and b<w>@<o>/<c>",
+			"unknown fetch type '%s'", base);
 		return;
 	}
 	if (!br)
@@ -880,14 +868,9 @@ static void unknown_field(struct checker *c, const struct probe *p,
 		names[n++] = p->args[i].name;
 	for (size_t i = 0; i < NCOMMON; i++)
 		names[n++] = common_fields[i];
-	const char *near = closest_name(f->field, names, n);
-	if (near)
-		ERR(c, f->field_loc, "unknown field '%s' in filter; did you mean "
-		    "'%s'?", f->field, near);
-	else
-		ERR(c, f->field_loc, "unknown field '%s' in filter; the fields "
-		    "are this probe's arguments, common_pid, comm and cpu",
-		    f->field);
+	SUGGEST(c, f->field_loc, closest_name(f->field, names, n),
+		"the fields are this probe's arguments, common_pid, comm and "
+		"cpu", "unknown field '%s' in filter", f->field);
 	free(names);
 }
 

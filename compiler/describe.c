@@ -156,12 +156,8 @@ int describe(FILE *f, const struct options *opt, const char *what,
 		return 0;
 	if (describe_type(f, opt->types, what) == 0)
 		return 0;
-	const char *near = is_type ? NULL : typesrc_closest_function(opt->types, what);
-	if (near)
-		diag_plain(dg, "surfc", SEV_ERROR, "no function or type '%s' in the "
-			   "kernel's types; did you mean '%s'?", what, near);
-	else
-		diag_plain(dg, "surfc", SEV_ERROR, "no function or type '%s' in the "
-			   "kernel's types", what);
+	diag_suggest(dg, NULL, (struct loc){0, 0}, is_type ? NULL :
+		     typesrc_closest_function(opt->types, what), NULL,
+		     "no function or type '%s' in the kernel's types", what);
 	return 1;
 }

@@ -235,6 +235,29 @@ void diag_plain(struct diags *d, const char *where, enum severity sev,
 	belongs_to_prev(d, g);
 }
 
+void diag_suggest(struct diags *d, const struct source *src, struct loc loc,
+		  const char *near, const char *otherwise, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *msg = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	const char *sep = near || otherwise ? "; " : "";
+	const char *tail = near ? "did you mean '" : otherwise ? otherwise : "";
+	const char *end = near ? "'?" : "";
+	if (src)
+		diag(d, src, loc, SEV_ERROR, "%s%s%s%s%s", msg, sep, tail,
+		     near ? near : "", end);
+	else
+		diag_plain(d, "surfc", SEV_ERROR, "%s%s%s%s%s", msg, sep, tail,
+			   near ? near : "", end);
+	free(msg);
+}
+
 unsigned diags_errors(const struct diags *d)
 {
 	return d->errors;

@@ -108,6 +108,13 @@ void diag(struct diags *, const struct source *, struct loc, enum severity,
 /* A diagnostic with no source position (file could not be read...). */
 void diag_plain(struct diags *, const char *where, enum severity,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The one form of "did you mean": an error whose message is fmt, then
+ * "; did you mean 'NEAR'?" when near is not NULL, else "; OTHERWISE" when
+ * otherwise is not NULL. src NULL: a diagnostic without a position, at
+ * "surfc". */
+void diag_suggest(struct diags *, const struct source *, struct loc,
+		  const char *near, const char *otherwise, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 /* Prints what was collected since the last flush, in source order. */
 void diags_flush(struct diags *, FILE *);
 unsigned diags_errors(const struct diags *);

@@ -26,6 +26,8 @@ struct tc {
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
 #define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)
 #define NOTE(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_NOTE, __VA_ARGS__)
+#define SUGGEST(c, loc, near, otherwise, ...) \
+	diag_suggest((c)->dg, (c)->src, (loc), (near), (otherwise), __VA_ARGS__)
 
 struct place {
 	bool memory;       /* an object at OFF(F); else the value F */
@@ -177,11 +179,8 @@ static bool eval_named_param(struct tc *c, const struct expr *e,
 			names[n++] = proto->params[i].name;
 	const char *near = closest_name(e->name, names, n);
 	free(names);
-	if (near)
-		ERR(c, e->loc, "%s has no parameter '%s'; did you mean '%s'?",
-		    c->fn->name, e->name, near);
-	else
-		ERR(c, e->loc, "%s has no parameter '%s'", c->fn->name, e->name);
+	SUGGEST(c, e->loc, near, NULL, "%s has no parameter '%s'", c->fn->name,
+		e->name);
 	proto_note(c);
 	return false;
 }
@@ -232,13 +231,10 @@ static struct type *resolve_ctype(struct tc *c, const struct ctype *ct,
 		const char *const *names = c->ts->ops->type_names
 			? c->ts->ops->type_names(c->ts, ct->kind, &n) : NULL;
 		const char *near = names ? closest_name(ct->name, names, n) : NULL;
-		if (near)
-			ERR(c, ct->loc, "no type '%s%s' in the kernel's types; did "
-			    "you mean '%s%s'?", kw[ct->kind], ct->name, kw[ct->kind],
-			    near);
-		else
-			ERR(c, ct->loc, "no type '%s%s' in the kernel's types",
-			    kw[ct->kind], ct->name);
+		SUGGEST(c, ct->loc, near ? arena_printf(c->arena, "%s%s",
+						       kw[ct->kind], near) : NULL,
+			NULL, "no type '%s%s' in the kernel's types",
+			kw[ct->kind], ct->name);
 		return NULL;
 	}
 	/* coolKprobe's ~(struct task_struct) names what the value points to. */
@@ -400,11 +396,8 @@ static void no_member(struct tc *c, const struct expr *e, struct type *t)
 	if (common && find_member(c, common->type, arena_printf(c->arena,
 				  "skc_%s", e->name + 3), &off))
 		near = arena_printf(c->arena, "__sk_common.skc_%s", e->name + 3);
-	if (near)
-		ERR(c, at, "%s has no member '%s'; did you mean '%s'?",
-		    tname(c, t), e->name, near);
-	else
-		ERR(c, at, "%s has no member '%s'", tname(c, t), e->name);
+	SUGGEST(c, at, near, NULL, "%s has no member '%s'", tname(c, t),
+		e->name);
 	free(names);
 }
 
@@ -806,13 +799,9 @@ const struct func_info *typecheck_function(const struct options *opt,
 			     "are used)" : "");
 		return fn;
 	}
-	const char *near = typesrc_closest_function(opt->types, t->symbol);
-	if (near)
-		diag(dg, p->src, t->sym_loc, SEV_ERROR, "no function '%s' in "
-		     "the kernel's types; did you mean '%s'?", t->symbol, near);
-	else
-		diag(dg, p->src, t->sym_loc, SEV_ERROR, "no function '%s' in "
-		     "the kernel's types", t->symbol);
+	diag_suggest(dg, p->src, t->sym_loc,
+		     typesrc_closest_function(opt->types, t->symbol), NULL,
+		     "no function '%s' in the kernel's types", t->symbol);
 	if (!opt->types->ops->knows_clones)
 		diag(dg, p->src, t->sym_loc, SEV_NOTE, "BTF leaves out static "
 		     "functions the compiler cloned or inlined; DWARF "
