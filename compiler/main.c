@@ -272,7 +272,7 @@ static bool open_types(const struct cli *cli, struct options *opt,
 	if (cli->btf)
 		opt->types = typesrc_open_btf(cli->btf, &err);
 	else if (cli->vmlinux)
-		opt->types = typesrc_open_dwarf(cli->vmlinux, &err);
+		opt->types = typesrc_open_vmlinux(cli->vmlinux, &err);
 	else
 		opt->types = typesrc_open_default(&err);
 	if (!opt->types && path) {

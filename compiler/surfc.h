@@ -184,7 +184,7 @@ bool usym_resolve(const char *path, const char *symbol,
 /* How a C type is named in a cast: struct X, union X, enum X, or a name. */
 enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
 
-/* types.c: the one type model of the checker. Backends (BTF, DWARF) fill
+/* types/: the one type model of the checker. Backends (BTF, DWARF) fill
  * it lazily: a struct's members are read the first time they are asked
  * for. Typedefs and qualifiers are looked through when types are built. */
 
@@ -271,11 +271,18 @@ struct typesrc {
 	char *path;
 };
 
+/* types/btfsrc.c, types/dwarfsrc.c: the backends. The DWARF backend sets
+ * *no_dwarf when the file is whole but has no DWARF. */
 struct typesrc *typesrc_open_btf(const char *path, char **err);
-struct typesrc *typesrc_open_dwarf(const char *path, char **err);
+struct typesrc *typesrc_open_dwarf(const char *path, char **err,
+				   bool *no_dwarf);
+/* types/open.c: which backend reads what. --vmlinux: DWARF, else the
+ * .BTF of an ELF without DWARF. */
+struct typesrc *typesrc_open_vmlinux(const char *path, char **err);
 /* The running kernel's BTF, then the debuginfo paths perf searches. */
 struct typesrc *typesrc_open_default(char **err);
 void typesrc_close(struct typesrc *);
+/* types/model.c */
 struct type *type_new(struct typesrc *, enum type_kind);
 void type_complete(struct typesrc *, struct type *);
 /* "struct task_struct *", "unsigned int", "char[16]" */

@@ -1,11 +1,10 @@
-/* types.c: the type model's common part: allocation, printing, lazy
- * completion, the default type source and "did you mean" over functions. */
+/* types/model.c: the one type model of the checker: allocation, lazy
+ * completion and printing. The backends (btfsrc.c, dwarfsrc.c) fill it;
+ * open.c chooses which backend reads a file. */
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
-#include "surfc.h"
+#include "../surfc.h"
 
 struct type *type_new(struct typesrc *ts, enum type_kind kind)
 {
@@ -98,56 +97,4 @@ char *type_name(struct arena *a, const struct type *t)
 	char *s = arena_strdup(a, sb.s);
 	sb_free(&sb);
 	return s;
-}
-
-void typesrc_close(struct typesrc *ts)
-{
-	if (ts)
-		ts->ops->close(ts);
-}
-
-const char *typesrc_closest_function(struct typesrc *ts, const char *name)
-{
-	size_t n;
-	const char *const *names = ts->ops->function_names(ts, &n);
-	return closest_name(name, names, n);
-}
-
-/* The running kernel's BTF first: it is what the script will meet. */
-struct typesrc *typesrc_open_default(char **err)
-{
-	static const char btf_path[] = "/sys/kernel/btf/vmlinux";
-	struct utsname u;
-	if (access(btf_path, R_OK) == 0) {
-		struct typesrc *ts = typesrc_open_btf(btf_path, err);
-		if (ts && uname(&u) == 0) {
-			/* The running kernel: the script will compare its
-			 * uname -r and /proc/version with these. */
-			ts->id.release = arena_strdup(ts->arena, u.release);
-			FILE *f = fopen("/proc/version", "r");
-			char line[1024];
-			if (f && fgets(line, sizeof(line), f)) {
-				line[strcspn(line, "\n")] = '\0';
-				ts->id.version = arena_strdup(ts->arena, line);
-			}
-			if (f)
-				fclose(f);
-		}
-		return ts;
-	}
-	if (uname(&u) == 0) {
-		const char *fmts[] = {"/usr/lib/debug/boot/vmlinux-%s",
-				      "/lib/modules/%s/build/vmlinux",
-				      "/usr/lib/debug/lib/modules/%s/vmlinux",
-				      "/boot/vmlinux-%s"};
-		for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
-			char path[512];
-			snprintf(path, sizeof(path), fmts[i], u.release);
-			if (access(path, R_OK) == 0)
-				return typesrc_open_dwarf(path, err);
-		}
-	}
-	*err = xstrdup("no kernel types found: /sys/kernel/btf/vmlinux is "
-		       "missing and no debuginfo vmlinux was found");
-	return NULL;
 }

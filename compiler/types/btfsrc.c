@@ -1,4 +1,4 @@
-/* btfsrc.c: the BTF backend, read with libbpf (btf__parse takes a raw
+/* types/btfsrc.c: the BTF backend, read with libbpf (btf__parse takes a raw
  * blob such as /sys/kernel/btf/vmlinux, or an ELF file's .BTF section).
  * Types are converted on first use and cached by BTF id. */
 #include <errno.h>
@@ -8,7 +8,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "surfc.h"
+#include "../surfc.h"
 
 struct btfsrc {
 	struct typesrc ts;

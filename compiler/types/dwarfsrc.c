@@ -1,4 +1,4 @@
-/* dwarfsrc.c: the DWARF backend, read with libdw from a debuginfo vmlinux
+/* types/dwarfsrc.c: the DWARF backend, read with libdw from a debuginfo vmlinux
  * or a .ko.
  *
  * Functions are found through the ELF symbol table (which also shows
@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "surfc.h"
+#include "../surfc.h"
 
 struct sym {
 	const char *name;
@@ -825,10 +825,10 @@ static char *elf_damage(Elf *elf, int fd)
 	return NULL;
 }
 
-/* No DWARF: the file is damaged (then damage says how), or holds only
- * .BTF, or is raw BTF. */
-static struct typesrc *open_without_dwarf(const char *path, Elf *elf, int fd,
-					  char *damage, char **err)
+/* No DWARF: the file is damaged (then damage says how), or it may hold
+ * only .BTF or be raw BTF, which open.c tries next (*no_dwarf). */
+static struct typesrc *no_dwarf_in(Elf *elf, int fd, char *damage,
+				   char **err, bool *no_dwarf)
 {
 	bool is_elf = elf && elf_kind(elf) == ELF_K_ELF;
 	char magic[SELFMAG];
@@ -843,16 +843,14 @@ static struct typesrc *open_without_dwarf(const char *path, Elf *elf, int fd,
 		*err = damage;
 		return NULL;
 	}
-	struct typesrc *ts = typesrc_open_btf(path, err);
-	if (!ts) {
-		free(*err);
-		*err = xstrdup(is_elf ? "no DWARF (and no .BTF) in it"
-				      : "it is neither an ELF file nor BTF");
-	}
-	return ts;
+	*no_dwarf = true;
+	*err = xstrdup(is_elf ? "no DWARF (and no .BTF) in it"
+			      : "it is neither an ELF file nor BTF");
+	return NULL;
 }
 
-struct typesrc *typesrc_open_dwarf(const char *path, char **err)
+struct typesrc *typesrc_open_dwarf(const char *path, char **err,
+				   bool *no_dwarf)
 {
 	elf_version(EV_CURRENT);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -866,7 +864,7 @@ struct typesrc *typesrc_open_dwarf(const char *path, char **err)
 	Dwarf *dw = elf && !damage ? dwarf_begin_elf(elf, DWARF_C_READ, NULL)
 				   : NULL;
 	if (!dw)
-		return open_without_dwarf(path, elf, fd, damage, err);
+		return no_dwarf_in(elf, fd, damage, err, no_dwarf);
 	struct dwsrc *d = xmalloc(sizeof(*d));
 	memset(d, 0, sizeof(*d));
 	d->ts.ops = &dwarf_ops;

@@ -1,0 +1,81 @@
+/* types/open.c: the opening policy, the one place that decides which
+ * backend reads what: --btf is BTF (raw, or an ELF's .BTF section);
+ * --vmlinux is DWARF, or the .BTF of an ELF that has no DWARF; without a
+ * flag, the running kernel's BTF, then the debuginfo paths perf searches.
+ * The backends never call each other. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../surfc.h"
+
+struct typesrc *typesrc_open_vmlinux(const char *path, char **err)
+{
+	bool no_dwarf = false;
+	struct typesrc *ts = typesrc_open_dwarf(path, err, &no_dwarf);
+	if (ts || !no_dwarf)
+		return ts;
+	/* A file without DWARF may still carry .BTF, or be raw BTF: when it
+	 * is neither, DWARF's reason is the one to give. */
+	char *btf_err = NULL;
+	ts = typesrc_open_btf(path, &btf_err);
+	free(btf_err);
+	if (ts) {
+		free(*err);
+		*err = NULL;
+	}
+	return ts;
+}
+
+void typesrc_close(struct typesrc *ts)
+{
+	if (ts)
+		ts->ops->close(ts);
+}
+
+const char *typesrc_closest_function(struct typesrc *ts, const char *name)
+{
+	size_t n;
+	const char *const *names = ts->ops->function_names(ts, &n);
+	return closest_name(name, names, n);
+}
+
+/* The running kernel's BTF first: it is what the script will meet. */
+struct typesrc *typesrc_open_default(char **err)
+{
+	static const char btf_path[] = "/sys/kernel/btf/vmlinux";
+	struct utsname u;
+	if (access(btf_path, R_OK) == 0) {
+		struct typesrc *ts = typesrc_open_btf(btf_path, err);
+		if (ts && uname(&u) == 0) {
+			/* The running kernel: the script will compare its
+			 * uname -r and /proc/version with these. */
+			ts->id.release = arena_strdup(ts->arena, u.release);
+			FILE *f = fopen("/proc/version", "r");
+			char line[1024];
+			if (f && fgets(line, sizeof(line), f)) {
+				line[strcspn(line, "\n")] = '\0';
+				ts->id.version = arena_strdup(ts->arena, line);
+			}
+			if (f)
+				fclose(f);
+		}
+		return ts;
+	}
+	if (uname(&u) == 0) {
+		const char *fmts[] = {"/usr/lib/debug/boot/vmlinux-%s",
+				      "/lib/modules/%s/build/vmlinux",
+				      "/usr/lib/debug/lib/modules/%s/vmlinux",
+				      "/boot/vmlinux-%s"};
+		for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+			char path[512];
+			snprintf(path, sizeof(path), fmts[i], u.release);
+			if (access(path, R_OK) == 0)
+				return typesrc_open_vmlinux(path, err);
+		}
+	}
+	*err = xstrdup("no kernel types found: /sys/kernel/btf/vmlinux is "
+		       "missing and no debuginfo vmlinux was found");
+	return NULL;
+}
