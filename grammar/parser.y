@@ -128,6 +128,37 @@ static char *string_value(struct arena *ar, const char *text)
 	return v;
 }
 
+/* In the kernel's AT&T-like syntax (%ax) would read memory; surfc has
+ * no use for parentheses around a lone register or variable, so rather
+ * than silently reading the register, it says what to write. */
+static struct expr *no_memory_paren(struct parse_ctx *pc, struct expr *e,
+				    struct loc loc)
+{
+	switch (e->kind) {
+	case EX_ARGNUM:
+	case EX_REG:
+	case EX_RETVAL:
+	case EX_COMM:
+	case EX_STACK:
+	case EX_STACKN:
+	case EX_ARGN:
+	case EX_SYM:
+	case EX_IMM:
+	case EX_IMMSTR: {
+		const char *t = pc->src->text;
+		int n = (int)(e->loc.end - e->loc.start);
+		diag(pc->diags, pc->src, loc, SEV_ERROR, "'(%.*s)' reads memory in "
+		     "the kernel's syntax: write +0(%.*s) for what it points to, "
+		     "or %.*s for the value itself", n, t + e->loc.start, n,
+		     t + e->loc.start, n, t + e->loc.start);
+		break;
+	}
+	default:
+		break;
+	}
+	return e;
+}
+
 static struct fvalue mk_value(struct parse_ctx *, enum fvalue_kind,
 			      const char *, struct loc);
 static int set_layer(struct parse_ctx *, const char *, struct loc);
@@ -305,7 +336,7 @@ primary
 /* (%0[0])->len: a parenthesized expression as a base. It may not start
  * with a bare name, which would read as a cast to a typedef: (skb). */
 paren
-	: '(' pexpr ')'		{ $$ = $2; }
+	: '(' pexpr ')'		{ $$ = no_memory_paren(pc, $2, @$); }
 	;
 
 pexpr
