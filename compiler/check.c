@@ -500,24 +500,6 @@ static int check_expr(struct checker *c, const struct probe *p,
 
 /* ---- fetch types ---- */
 
-static const char *const base_types[] = {
-	"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "x8", "x16",
-	"x32", "x64", "char", "string", "ustring", "symbol", "symstr"};
-#define NBASE (sizeof(base_types) / sizeof(base_types[0]))
-
-static bool is_base_type(const char *t, size_t n)
-{
-	for (size_t i = 0; i < NBASE; i++)
-		if (strlen(base_types[i]) == n && !strncmp(base_types[i], t, n))
-			return true;
-	return false;
-}
-
-static bool is_string_type(const char *t)
-{
-	return !strncmp(t, "string", 6) || !strncmp(t, "ustring", 7);
-}
-
 /* b<width>@<offset>/<container>: the kernel's bitfield type. */
 static bool check_bitfield(struct checker *c, const struct arg *a)
 {
@@ -548,11 +530,12 @@ static void check_ftype_fits(struct checker *c, const struct probe *p,
 			     const struct arg *a)
 {
 	const char *t = a->ftype;
+	const struct fetch_type *ft = fetch_type_find(t, strcspn(t, "["));
 	bool text = a->expr->kind == EX_COMM || a->expr->kind == EX_IMMSTR;
-	if (text && strcmp(t, "string"))
+	if (text && !(ft && ft->text_ok && !strchr(t, '[')))
 		ERR(c, a->ftype_loc, "'%s' is text: it is fetched as :string, "
 		    "not ':%s'", a->text, t);
-	else if (p->uprobe && (!strncmp(t, "symbol", 6) || !strncmp(t, "symstr", 6)))
+	else if (p->uprobe && ft && ft->kernel_only)
 		ERR(c, a->ftype_loc, "':%s' prints kernel symbols; uprobes have "
 		    "none", t);
 }
@@ -566,9 +549,9 @@ static void check_ftype(struct checker *c, const struct arg *a)
 	}
 	const char *br = strchr(t, '[');
 	size_t n = br ? (size_t)(br - t) : strlen(t);
-	if (!is_base_type(t, n)) {
+	if (!fetch_type_find(t, n)) {
 		char *base = arena_strndup(c->arena, t, n);
-		SUGGEST(c, a->ftype_loc, closest_name(base, base_types, NBASE),
+		SUGGEST(c, a->ftype_loc, fetch_type_closest(base),
 			"the kernel has u8-u64, s8-s64, x8-x64, char, string, "
 			"ustring, symbol, symstr and b<w>@<o>/<c>",
 			"unknown fetch type '%s'", base);
@@ -675,8 +658,7 @@ static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
 
 	/* %N:string means the text argument N points to (language.md §3);
 	 * a register holds no text, so this needs no types to decide. */
-	bool through = e->kind == EX_ARGNUM && a->ftype &&
-		       is_string_type(a->ftype);
+	bool through = e->kind == EX_ARGNUM && fetch_type_is_text(a->ftype);
 	if (through)
 		sb_puts(&sb, "+0(");
 	render_raw(&sb, arch, e);
@@ -688,23 +670,21 @@ static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
 		if (fmt)
 			WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
 			     "':%s' overrides the format letter '%c'", a->ftype, fmt);
-		if (is_string_type(a->ftype) && !is_memory_ref(e) && !through)
+		if (fetch_type_is_text(a->ftype) && !is_memory_ref(e) && !through)
 			ERR(c, a->ftype_loc, "':%s' reads memory: write "
 			    "+0(%s):%s to read the text the value points to",
 			    a->ftype, sb.s, a->ftype);
-		if (strchr(a->ftype, '['))
-			plan->value = VAL_UNKNOWN;
-		else if (is_string_type(a->ftype) || !strcmp(a->ftype, "symstr"))
-			plan->value = VAL_STR;
-		else
-			plan->value = VAL_NUM;
-		sb_printf(&sb, ":%s", a->ftype);
+		plan->value = fetch_type_value(a->ftype);
+		plan->ftype = a->ftype;
 	} else if (fmt && text) {
 		ERR(c, a->fmt_loc, "format letter '%c' on a string", fmt);
 	} else if (fmt) {
-		sb_printf(&sb, ":%c%u", fmt == 'S' ? 's' : fmt == 'U' ? 'u' : 'x',
-			  arch->long_bits);
+		plan->ftype = arena_printf(c->arena, "%c%u", fmt == 'S' ? 's'
+					   : fmt == 'U' ? 'u' : 'x',
+					   arch->long_bits);
 	}
+	if (plan->ftype)
+		sb_printf(&sb, ":%s", plan->ftype);
 	plan->fetcharg = arena_strdup(c->arena, sb.s);
 	sb_free(&sb);
 }
@@ -730,11 +710,29 @@ static void hex_for_conversion(struct checker *c, const struct arg *a,
 	if (!conv || a->ftype || !plan->fetcharg)
 		return;
 	unsigned bits = conv[0] == 'i' ? 32 : (unsigned)atoi(conv + 1);
-	const char *colon = strrchr(plan->fetcharg, ':');
-	size_t keep = colon && !strchr(colon, ')') ? (size_t)(colon - plan->fetcharg)
-						   : strlen(plan->fetcharg);
-	plan->fetcharg = arena_printf(c->arena, "%.*s:x%u", (int)keep,
-				      plan->fetcharg, bits);
+	size_t keep = strlen(plan->fetcharg) -
+		      (plan->ftype ? strlen(plan->ftype) + 1 : 0);
+	plan->ftype = arena_printf(c->arena, "x%u", bits);
+	plan->fetcharg = arena_printf(c->arena, "%.*s:%s", (int)keep,
+				      plan->fetcharg, plan->ftype);
+}
+
+/* What a kernel must offer for an argument: its type's features, and
+ * those of the variables and dereferences it is built from. */
+static unsigned arg_features(const struct arg *a, const struct argplan *plan)
+{
+	unsigned f = fetch_type_features(plan->ftype);
+	for (const struct expr *e = a->expr; e; e = e->base) {
+		if (e->kind == EX_ARGN)
+			f |= FEAT_ARGN;
+		else if (e->kind == EX_DEREF && e->user)
+			f |= FEAT_USER_DEREF;
+		else if (e->kind == EX_IMM)
+			f |= FEAT_IMM_VALUE;
+		else if (e->kind == EX_IMMSTR)
+			f |= FEAT_IMM_STRING;
+	}
+	return f;
 }
 
 /* The kernel's limits on one fetcharg: its length and its nesting. */
@@ -790,6 +788,7 @@ static void check_args(struct checker *c, struct probe *p,
 		if (!typed && !(fn && uses_proto(a->expr))) {
 			plan_raw(c, a, &p->plans[i]);
 			hex_for_conversion(c, a, &p->plans[i]);
+			p->plans[i].features = arg_features(a, &p->plans[i]);
 			if (diags_errors(c->dg) == errors)
 				check_limits(c, a, p->plans[i].fetcharg);
 			continue;
@@ -805,6 +804,8 @@ static void check_args(struct checker *c, struct probe *p,
 			if (diags_errors(c->dg) == errors && !c->skip_typed &&
 			    typecheck_arg(c->opt, c->dg, p, fn, a, fmt, &p->plans[i])) {
 				hex_for_conversion(c, a, &p->plans[i]);
+				p->plans[i].features = arg_features(a,
+								    &p->plans[i]);
 				check_limits(c, a, p->plans[i].fetcharg);
 			}
 			else

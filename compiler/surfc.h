@@ -450,9 +450,49 @@ enum value_kind { VAL_UNKNOWN, VAL_NUM, VAL_STR };
 /* What the code generator needs for one argument. */
 struct argplan {
 	char *fetcharg;  /* what follows NAME= in the definition */
+	const char *ftype; /* its :TYPE, or NULL for the kernel's default */
 	enum value_kind value;
+	unsigned features; /* enum feature: what the kernel must offer */
 	bool unresolved; /* structured, needs types: no fetcharg */
 };
+
+/* fetchtype.c: the kernel's fetch types and the fetcharg features a
+ * kernel may lack, in one table. */
+enum feature {
+	FEAT_HEX = 1 << 0,        /* x8/16/32/64 */
+	FEAT_CHAR = 1 << 1,
+	FEAT_USTRING = 1 << 2,
+	FEAT_SYMBOL = 1 << 3,
+	FEAT_SYMSTR = 1 << 4,
+	FEAT_BITFIELD = 1 << 5,
+	FEAT_ARRAY = 1 << 6,
+	FEAT_ARGN = 1 << 7,       /* $argN */
+	FEAT_USER_DEREF = 1 << 8, /* +uOFF(...) */
+	FEAT_IMM_VALUE = 1 << 9,  /* \123 */
+	FEAT_IMM_STRING = 1 << 10, /* \"text" */
+};
+
+struct fetch_type {
+	const char *name;
+	enum value_kind value; /* what a filter compares it as */
+	unsigned bits;         /* 0: not a fixed-size number */
+	bool is_text;          /* reads a NUL-ended string */
+	bool text_ok;          /* $comm and immediate strings may use it */
+	bool kernel_only;      /* prints kernel symbols: not on uprobes */
+	enum feature feature;  /* what a kernel needs for it, if anything */
+};
+
+/* The type named by name[0..len), or NULL. */
+const struct fetch_type *fetch_type_find(const char *name, size_t len);
+const char *fetch_type_closest(const char *name);
+/* About a whole type as written ("u32", "x8[4]", "b3@1/32", "string"). */
+bool fetch_type_is_text(const char *type);
+enum value_kind fetch_type_value(const char *type);
+unsigned fetch_type_features(const char *type);
+/* Appends the README names of a set of features, blank-separated. */
+void put_features(struct strbuf *, unsigned set);
+/* The release that added the feature the README names so, or NULL. */
+const char *feature_since(const char *readme);
 
 void check_program(struct program *, const struct options *, struct diags *);
 /* The display conversion an argument's name asks for (ip_, b16_... B64_),

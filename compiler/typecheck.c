@@ -739,9 +739,8 @@ static char *explicit_type(struct tc *c, const struct arg *a,
 			   struct place *pl, enum value_kind *vk)
 {
 	const char *ft = a->ftype;
-	bool text = !strncmp(ft, "string", 6) || !strncmp(ft, "ustring", 7);
-	*vk = strchr(ft, '[') ? VAL_UNKNOWN : text || !strcmp(ft, "symstr")
-		? VAL_STR : VAL_NUM;
+	bool text = fetch_type_is_text(ft);
+	*vk = fetch_type_value(ft);
 	if (!text)
 		return (char *)ft;
 	struct type *t = pl->type;
@@ -776,6 +775,7 @@ bool typecheck_arg(const struct options *opt, struct diags *dg,
 	if (pl.memory)
 		pl.f = deref(&c, pl.off, pl.f);
 	plan->fetcharg = ft ? arena_printf(c.arena, "%s:%s", pl.f, ft) : pl.f;
+	plan->ftype = ft;
 	plan->value = vk;
 	return true;
 }

@@ -1,0 +1,121 @@
+/* fetchtype.c: the one table of the kernel's fetch types (":u32",
+ * ":string"...) and of the other fetcharg features a kernel may lack
+ * ($argN, +u dereferences, immediates), each with how the tracefs README
+ * names it, so that the script can check the target has it. Everything
+ * else asks this file: whether a type is text, what a filter compares it
+ * as, where the kernel allows it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "surfc.h"
+
+/* since: the first mainline release whose README lists it, where known;
+ * NULL for what every kernel surfc can meet has. */
+static const struct fetch_type fetch_types[] = {
+	{.name = "u8", .value = VAL_NUM, .bits = 8},
+	{.name = "u16", .value = VAL_NUM, .bits = 16},
+	{.name = "u32", .value = VAL_NUM, .bits = 32},
+	{.name = "u64", .value = VAL_NUM, .bits = 64},
+	{.name = "s8", .value = VAL_NUM, .bits = 8},
+	{.name = "s16", .value = VAL_NUM, .bits = 16},
+	{.name = "s32", .value = VAL_NUM, .bits = 32},
+	{.name = "s64", .value = VAL_NUM, .bits = 64},
+	{.name = "x8", .value = VAL_NUM, .bits = 8, .feature = FEAT_HEX},
+	{.name = "x16", .value = VAL_NUM, .bits = 16, .feature = FEAT_HEX},
+	{.name = "x32", .value = VAL_NUM, .bits = 32, .feature = FEAT_HEX},
+	{.name = "x64", .value = VAL_NUM, .bits = 64, .feature = FEAT_HEX},
+	{.name = "char", .value = VAL_NUM, .bits = 8, .feature = FEAT_CHAR},
+	{.name = "string", .value = VAL_STR, .is_text = true,
+	 .text_ok = true},
+	{.name = "ustring", .value = VAL_STR, .is_text = true,
+	 .feature = FEAT_USTRING},
+	{.name = "symbol", .value = VAL_NUM, .kernel_only = true,
+	 .feature = FEAT_SYMBOL},
+	{.name = "symstr", .value = VAL_STR, .kernel_only = true,
+	 .feature = FEAT_SYMSTR},
+};
+#define NTYPES (sizeof(fetch_types) / sizeof(fetch_types[0]))
+
+static const struct fetch_feature {
+	enum feature bit;
+	const char *readme; /* as the tracefs README writes it */
+	const char *since;
+} features[] = {
+	{FEAT_HEX, "x8/16/32/64", NULL},
+	{FEAT_CHAR, "char", NULL},
+	{FEAT_USTRING, "ustring", "5.5"},
+	{FEAT_SYMBOL, "symbol", "4.20"},
+	{FEAT_SYMSTR, "symstr", "6.2"},
+	{FEAT_BITFIELD, "b<bit-width>", NULL},
+	{FEAT_ARRAY, "<array-size>", "4.20"},
+	{FEAT_ARGN, "$arg<N>", "4.20"},
+	{FEAT_USER_DEREF, "[u]<offset>", "5.5"},
+	{FEAT_IMM_VALUE, "imm-value", NULL},
+	{FEAT_IMM_STRING, "imm-string", NULL},
+};
+
+const struct fetch_type *fetch_type_find(const char *name, size_t len)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (strlen(fetch_types[i].name) == len &&
+		    !strncmp(fetch_types[i].name, name, len))
+			return &fetch_types[i];
+	return NULL;
+}
+
+const char *fetch_type_closest(const char *name)
+{
+	const char *names[NTYPES];
+	for (size_t i = 0; i < NTYPES; i++)
+		names[i] = fetch_types[i].name;
+	return closest_name(name, names, NTYPES);
+}
+
+/* The base of a type written as BASE, BASE[N] or a bitfield. */
+static const struct fetch_type *base_of(const char *type)
+{
+	if (!type)
+		return NULL;
+	return fetch_type_find(type, strcspn(type, "["));
+}
+
+bool fetch_type_is_text(const char *type)
+{
+	const struct fetch_type *t = base_of(type);
+	return t && t->is_text;
+}
+
+enum value_kind fetch_type_value(const char *type)
+{
+	const struct fetch_type *t = base_of(type);
+	if (strchr(type, '['))
+		return VAL_UNKNOWN; /* an array: no one value to compare */
+	return t ? t->value : VAL_NUM; /* bitfields are numbers */
+}
+
+unsigned fetch_type_features(const char *type)
+{
+	if (!type)
+		return 0;
+	unsigned f = strchr(type, '[') ? FEAT_ARRAY : 0;
+	if (type[0] == 'b' && type[1] >= '0' && type[1] <= '9')
+		return f | FEAT_BITFIELD;
+	const struct fetch_type *t = base_of(type);
+	return f | (t ? t->feature : 0);
+}
+
+void put_features(struct strbuf *sb, unsigned set)
+{
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (set & features[i].bit)
+			sb_printf(sb, "%s%s", sb->len ? " " : "",
+				  features[i].readme);
+}
+
+const char *feature_since(const char *readme)
+{
+	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+		if (!strcmp(features[i].readme, readme))
+			return features[i].since;
+	return NULL;
+}
