@@ -1,14 +1,22 @@
-# Sourced by tests/run.sh: a generated script under six shells, against a
-# fake tracefs, in dry-run mode (-l, then -n: every write it would make).
-# Every shell must print exactly tests/script/shells.expect.
+# Sourced by tests/run.sh: a generated script under six shells, in dry-run
+# mode (-l, then -n: every write it would make). -n needs no tracefs and
+# checks nothing; with SURFC_TRACEFS=DIR (read by a dry run only) it also
+# runs the checks against a fake tracefs: one without
+# set_event_notrace_pid (the pid filters), one with it, and one where a
+# function is missing (exit 3). Every shell must print exactly
+# tests/script/shells.expect.
 script_shells() {
 	fake=$out/tracefs
-	rm -rf "$fake"
+	rm -rf "$fake" "$out/tracefs-notrace" "$out/tracefs-nofunc"
 	mkdir -p "$fake/instances" "$fake/events/sched/sched_process_exec"
 	cp "$top/tests/script/README.fixture" "$fake/README"
 	: >"$fake/kprobe_events"
 	: >"$fake/uprobe_events"
-	printf 'kernel_clone\n__netif_receive_skb_core\n' >"$fake/available_filter_functions"
+	printf 'kernel_clone\n__netif_receive_skb_core [m]\n' >"$fake/available_filter_functions"
+	cp -r "$fake" "$out/tracefs-notrace"
+	: >"$out/tracefs-notrace/set_event_notrace_pid"
+	cp -r "$fake" "$out/tracefs-nofunc"
+	echo kernel_clone >"$out/tracefs-nofunc/available_filter_functions"
 	script=$out/shells.sh
 	(cd "$top/tests/script" && "$SURFC" --no-types --arch x86_64 -o "$script" shells.surf) ||
 		{ fail "script/compile"; return; }
@@ -22,7 +30,10 @@ script_shells() {
 		name=$(echo "$sh" | cut -d' ' -f1)
 		# shellcheck disable=SC2086
 		{ SURFC_TRACEFS=$fake $sh "$script" -l; echo "[exit $?]"
-		  SURFC_TRACEFS=$fake $sh "$script" -n; echo "[exit $?]"; } \
+		  SURFC_TRACEFS=$fake $sh "$script" -n; echo "[exit $?]"
+		  SURFC_TRACEFS=$out/tracefs-notrace $sh "$script" -n -s -b 64; echo "[exit $?]"
+		  SURFC_TRACEFS=$out/tracefs-nofunc $sh "$script" -n; echo "[exit $?]"
+		  $sh "$script" -n -r; echo "[exit $?]"; } \
 			>"$out/shells.$name" 2>&1
 		if [ "${UPDATE:-}" = 1 ] && [ "$name" = dash ]; then
 			cp "$out/shells.$name" "$top/tests/script/shells.expect"
