@@ -509,8 +509,8 @@ find_live_reader() {
 	napped=0
 	while :; do
 		trace_pipe_readers "$run_name"
-		for reader_pid in $readers; do return 0; done
-		reader_pid=
+		reader_pid=${readers%%[!0-9]*}
+		[ -z "$reader_pid" ] || return 0
 		[ "$napped" -lt "$1" ] || return 1
 		nap
 	done
@@ -620,6 +620,9 @@ stop_reader() {
 		[ -z "$reader_pid" ] || stop_process "$reader_pid"
 		if [ -n "$converter_pid" ]; then
 			wait_gone "$converter_pid" 50 || stop_process "$converter_pid"
+			# yash's wait waits for the whole pipeline: cat must be gone.
+			[ -n "$reader_pid" ] || find_live_reader 0
+			[ -z "$reader_pid" ] || stop_process "$reader_pid"
 			wait "$converter_pid"
 			reader_status=$?
 		else

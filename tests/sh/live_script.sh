@@ -22,7 +22,7 @@ shell_cmd() {
 with_awk() {
 	bin=/usr/bin/$1
 	shift
-	unshare -m sh -c 'mount --bind "$0" /usr/bin/awk &&
+	exec unshare -m sh -c 'mount --bind "$0" /usr/bin/awk &&
 		[ "$(stat -L -c %i /usr/bin/awk)" = "$(stat -c %i "$0")" ] &&
 		exec "$@"' "$bin" "$@"
 }
