@@ -215,11 +215,12 @@ wait_gone() {
 	return 0
 }
 
-# stop_process PID: TERM, then KILL if it is still there after a second.
-# Bounded whatever the timing: a TERM that reaches a child between fork and
-# exec can be lost; a KILL cannot.
+# stop_process PID: PIPE (as if its output had closed: shells report no
+# "Terminated" for it), then KILL if it is still there after a second.
+# Bounded whatever the timing: a signal that reaches a child between fork
+# and exec can be lost; a KILL cannot.
 stop_process() {
-	kill -TERM "$1" 2>/dev/null
+	kill -PIPE "$1" 2>/dev/null
 	wait_gone "$1" 10 && return 0
 	kill -KILL "$1" 2>/dev/null
 	wait_gone "$1" 20
