@@ -53,8 +53,25 @@ for n in 100 500; do
 	echo "$n uprobes, arm: script $(ms $((t1 - t0))) ms, by hand $(ms $((t3 - t2))) ms"
 done
 
-# 2. A flood: ~all of process()'s calls in a loop without pause.
-printf 'P %s:process ip_a=+0(%%di) b16_p=+0(%%di) x=+0(%%di):s32\n' "$tmp/target" >"$tmp/flood.surf"
+# 2. A flood: process() called in a loop without pause.
+cat >"$tmp/hot.c" <<'EOF'
+#include <stdlib.h>
+struct item { int x; char name[16]; long big; };
+__attribute__((noinline)) int process(struct item *it) { return it->x; }
+int main(int argc, char **argv)
+{
+	long n = argc > 1 ? atol(argv[1]) : 1000000;
+	struct item it = {1000, "hot", 0};
+	int s = 0;
+	for (long i = 0; i < n; i++) {
+		it.x = 1000 + (int)(i % 5);
+		s += process(&it);
+	}
+	return s & 1;
+}
+EOF
+cc -O0 -o "$tmp/hot" "$tmp/hot.c"
+printf 'P %s:process ip_a=+0(%%di) b16_p=+0(%%di) x=+0(%%di):s32\n' "$tmp/hot" >"$tmp/flood.surf"
 "$surfc" --no-types -o "$tmp/flood.sh" "$tmp/flood.surf"
 # run_flood AWK ARGS...: the script for 3 s under a flood, with AWK as
 # awk (bound over /usr/bin/awk in a private mount namespace); prints
@@ -62,7 +79,7 @@ printf 'P %s:process ip_a=+0(%%di) b16_p=+0(%%di) x=+0(%%di):s32\n' "$tmp/target
 run_flood() {
 	awk_bin=$1
 	shift
-	"$tmp/target" 100000000 0 &
+	"$tmp/hot" 100000000000 &
 	tpid=$!
 	rm -f "$tmp/out.txt"
 	lines=$(unshare -m sh -c 'mount --bind /usr/bin/"$0" /usr/bin/awk && exec sh "$@"' \

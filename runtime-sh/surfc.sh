@@ -100,26 +100,41 @@ die() {
 
 # ---- the probes ----
 
-# load_probe ID: the probe's data in kind, letter, name, rest, filter,
-# source, function, binary, binary_id, features, conversions; and where it
-# lives: event_dir (in the instance), events_file, definition.
+# The loops below run once a probe each: they read only the fields they
+# need (an eval of a few assignments, no fork).
+
+# probe_dir ID: kind, name, and where the probe lives: event_dir (in the
+# instance) and events_file.
+probe_dir() {
+	eval "kind=\$probe_$1_kind name=\$probe_$1_name"
+	if [ "$kind" = e ]; then
+		event_dir=$instance/events/$name
+		events_file=
+	else
+		event_dir=$instance/events/$run_name/$name
+		if [ "$kind" = u ]; then
+			events_file=$tracefs/uprobe_events
+		else
+			events_file=$tracefs/kprobe_events
+		fi
+	fi
+}
+
+# place_probe ID: probe_dir's, and letter, rest, definition.
+place_probe() {
+	probe_dir "$1"
+	eval "letter=\$probe_$1_letter rest=\$probe_$1_rest"
+	definition="$letter:$run_name/$name $rest"
+}
+
+# load_probe ID: all of the probe's data (place_probe's, and filter,
+# source, function, binary, binary_id, features, conversions).
 load_probe() {
-	eval "kind=\$probe_$1_kind letter=\$probe_$1_letter name=\$probe_$1_name
-		rest=\$probe_$1_rest filter=\$probe_$1_filter source=\$probe_$1_source
+	place_probe "$1"
+	eval "filter=\$probe_$1_filter source=\$probe_$1_source
 		function=\$probe_$1_function binary=\$probe_$1_binary
 		binary_id=\$probe_$1_binary_id features=\$probe_$1_features
 		conversions=\$probe_$1_conversions"
-	if [ "$kind" = e ]; then
-		event_dir=$instance/events/$name
-	else
-		event_dir=$instance/events/$run_name/$name
-	fi
-	if [ "$kind" = u ]; then
-		events_file=$tracefs/uprobe_events
-	else
-		events_file=$tracefs/kprobe_events
-	fi
-	definition="$letter:$run_name/$name $rest"
 }
 
 # tracefs_write OP PATH [VALUE]: the one way this script changes tracefs.
@@ -298,11 +313,6 @@ check_kernel() {
 # available_filter_functions ("name" or "name [module]") for all of them;
 # the rest must be text in kallsyms and not in the kprobe blacklist.
 check_functions() {
-	wanted=
-	for id in $probe_ids; do
-		load_probe "$id"
-		[ -z "$function" ] || wanted="$wanted $function"
-	done
 	[ -n "$wanted" ] || return 0
 	missing=$wanted
 	if [ -r "$tracefs/available_filter_functions" ]; then
@@ -356,25 +366,19 @@ binary_identity() {
 	esac
 }
 
-# check_binaries: every uprobe's binary is the one compiled for (one read
-# per binary), else exit 4 naming the probe's line and both identities.
-check_binaries() {
-	checked=' '
-	for id in $probe_ids; do
-		load_probe "$id"
-		[ -n "$binary_id" ] || continue
-		case $checked in *" $binary "*) continue ;; esac
-		checked="$checked$binary "
-		binary_identity "$binary" "$binary_id"
-		[ "$found" != "$binary_id" ] || continue
-		case $binary_id in
-		build-id:*) want="build-id ${binary_id##*:}" got="${found##*:}" ;;
-		*) want="cksum ${binary_id#cksum:}" got="${found#cksum:}" ;;
-		esac
-		problem="$binary is not the binary compiled for ($want; this one: ${got:-unreadable}): $source"
-		[ -n "$opt_force" ] || die 4 "$problem: offsets may differ (-f arms anyway)"
-		say "warning: $problem; arming anyway (-f)"
-	done
+# check_binary: the uprobe's binary is the one compiled for, else exit 4
+# naming the probe's line and both identities.
+check_binary() {
+	binary_identity "$binary" "$binary_id"
+	[ "$found" != "$binary_id" ] || return 0
+	eval "source=\$probe_${id}_source"
+	case $binary_id in
+	build-id:*) want="build-id ${binary_id##*:}" got="${found##*:}" ;;
+	*) want="cksum ${binary_id#cksum:}" got="${found#cksum:}" ;;
+	esac
+	problem="$binary is not the binary compiled for ($want; this one: ${got:-unreadable}): $source"
+	[ -n "$opt_force" ] || die 4 "$problem: offsets may differ (-f arms anyway)"
+	say "warning: $problem; arming anyway (-f)"
 }
 
 # The kernel's README names what its probe parser knows: each feature a
@@ -383,28 +387,46 @@ check_features() {
 	for feature in $features; do
 		case $readme in
 		*"$feature"*) ;;
-		*) die 3 "this kernel's probes lack '$feature': $source" ;;
+		*)
+			eval "source=\$probe_${id}_source"
+			die 3 "this kernel's probes lack '$feature': $source"
+			;;
 		esac
 	done
 }
 
+# preflight: one pass over the probes (each binary read once), then one
+# pass over the kernel's function lists for all functions.
 preflight() {
 	readme=
 	[ ! -r "$tracefs/README" ] || readme=$(cat "$tracefs/README")
+	wanted=
+	checked=' '
 	for id in $probe_ids; do
-		load_probe "$id"
+		eval "kind=\$probe_${id}_kind name=\$probe_${id}_name
+			function=\$probe_${id}_function binary=\$probe_${id}_binary
+			binary_id=\$probe_${id}_binary_id features=\$probe_${id}_features"
 		case $kind in
-		k) [ -f "$tracefs/kprobe_events" ] || die 3 "this kernel has no kprobe events (CONFIG_KPROBE_EVENTS): $source" ;;
-		u)
-			[ -f "$tracefs/uprobe_events" ] || die 3 "this kernel has no uprobe events (CONFIG_UPROBE_EVENTS): $source"
-			[ -f "$binary" ] || die 3 "no such file '$binary': $source"
+		k)
+			[ -f "$tracefs/kprobe_events" ] || { load_probe "$id"; die 3 "this kernel has no kprobe events (CONFIG_KPROBE_EVENTS): $source"; }
+			[ -z "$function" ] || wanted="$wanted $function"
 			;;
-		e) [ -d "$tracefs/events/$name" ] || die 3 "no event $name on this kernel: $source" ;;
+		u)
+			[ -f "$tracefs/uprobe_events" ] || { load_probe "$id"; die 3 "this kernel has no uprobe events (CONFIG_UPROBE_EVENTS): $source"; }
+			case $checked in
+			*" $binary "*) ;;
+			*)
+				[ -f "$binary" ] || { load_probe "$id"; die 3 "no such file '$binary': $source"; }
+				checked="$checked$binary "
+				[ -z "$binary_id" ] || check_binary
+				;;
+			esac
+			;;
+		e) [ -d "$tracefs/events/$name" ] || { load_probe "$id"; die 3 "no event $name on this kernel: $source"; } ;;
 		esac
-		[ -z "$readme" ] || check_features
+		[ -z "$readme" ] || [ -z "$features" ] || check_features
 	done
 	check_functions
-	check_binaries
 }
 
 # ---- arm ----
@@ -414,6 +436,7 @@ preflight() {
 # FILE, with a caret; a definition's is in error_log. The EXIT trap then
 # undoes the rest.
 arm_failed() {
+	load_probe "$id"
 	printf 'surfc: arming failed: %s\n' "$source" >&2
 	if [ "$kind" = e ]; then
 		printf 'surfc:   event %s\n' "$name" >&2
@@ -434,7 +457,7 @@ arm_failed() {
 
 define_probes() {
 	for id in $probe_ids; do
-		load_probe "$id"
+		place_probe "$id"
 		[ "$kind" != e ] || continue
 		tracefs_write append "$events_file" "$definition" || arm_failed "the definition"
 		defined_ids="$defined_ids $id"
@@ -449,7 +472,7 @@ start_reader() {
 	awk_conversions=
 	if [ -z "$opt_raw" ]; then
 		for id in $probe_ids; do
-			load_probe "$id"
+			eval "conversions=\$probe_${id}_conversions name=\$probe_${id}_name"
 			[ -z "$conversions" ] || awk_conversions="$awk_conversions${name##*/}:$conversions;"
 		done
 	fi
@@ -519,7 +542,9 @@ find_live_reader() {
 
 set_filters() {
 	for id in $probe_ids; do
-		load_probe "$id"
+		eval "filter=\$probe_${id}_filter"
+		[ -n "$filter" ] || [ -z "$notrace" ] || continue
+		probe_dir "$id"
 		if [ -z "$notrace" ]; then
 			# The kernel has no set_event_notrace_pid: the script's
 			# shell and readers are filtered out by their pids.
@@ -535,7 +560,7 @@ set_filters() {
 
 enable_probes() {
 	for id in $probe_ids; do
-		load_probe "$id"
+		probe_dir "$id"
 		tracefs_write write "$event_dir/enable" 1 || arm_failed "enabling it"
 		enabled_ids="$enabled_ids $id"
 	done
@@ -658,7 +683,7 @@ cleanup() {
 	cleaned=1
 	trap '' INT TERM HUP PIPE
 	for id in $enabled_ids; do
-		load_probe "$id"
+		probe_dir "$id"
 		tracefs_write write "$event_dir/enable" 0
 	done
 	[ -n "$opt_dry_run" ] || [ -z "$reader_pid$converter_pid" ] || stop_reader
@@ -667,7 +692,7 @@ cleanup() {
 		[ "$overruns" = 0 ] || say "$overruns events were lost to buffer overruns (try -b)"
 	fi
 	for id in $defined_ids; do
-		load_probe "$id"
+		probe_dir "$id"
 		tracefs_write append "$events_file" "-:$run_name/$name"
 	done
 	if [ -n "$made_instance" ] && ! tracefs_write rmdir "$instance"; then
