@@ -721,7 +721,8 @@ run_state() {
 	case $run_pid$ns$started in '' | *[!0-9]*) state=unknown; return ;; esac
 	if [ "$ns" != "$pid_ns" ]; then
 		state=foreign
-	elif process_start_time "$run_pid" && [ "$start_time" = "$started" ]; then
+	elif process_start_time "$run_pid" && [ "$start_time" = "$started" ] &&
+		process_running "$run_pid"; then
 		state=alive
 	else
 		state=dead

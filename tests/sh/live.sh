@@ -310,9 +310,10 @@ EOF
 	total=$(wc -l <"$out/feed.txt")
 	mine=$(grep -c -- "-\($reader\|$pid\)  *\[" "$out/feed.txt")
 	dd=$(grep -c -- "-$ddpid  *\[" "$out/feed.txt")
+	kept=no
 	case " $notrace " in
-	*" $pid "*" $reader "* | *" $reader "*" $pid "*) kept=yes ;;
-	*) kept=no ;;
+	*" $pid "*)
+		case " $notrace " in *" $reader "*) kept=yes ;; esac ;;
 	esac
 	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ] &&
 	   [ $kept = yes ]; then

@@ -130,10 +130,10 @@ gone() {
 	[ ! -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
-# no_readers: no process holds any surfc instance's trace_pipe.
+# no_readers PID: no process holds the trace_pipe of run PID's instance.
 no_readers() {
 	# shellcheck disable=SC2012
-	! ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q '/instances/surfc_.*/trace_pipe$'
+	! ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q "/instances/surfc_$1_.*/trace_pipe\$"
 }
 
 # A full disk: cat's write fails; the run says so, exits 5 early, and
@@ -156,7 +156,7 @@ EOF
 	umount "$out/tiny"
 	msg=$(grep -v '^cat: ' "$out/full.err")
 	if [ $rc = 5 ] && [ "$msg" = "surfc: writing the output failed ($out/tiny/events.txt)" ] &&
-	   [ "$secs" -lt 10 ] && no_readers; then
+	   [ "$secs" -lt 10 ] && no_readers $pid; then
 		pass "live/full: -o on a full tmpfs: '$msg', exit 5 after ${secs} s of -d 20, no process left"
 	else
 		fail "live/full: exit $rc after ${secs} s: $(cat "$out/full.err")"
@@ -168,7 +168,7 @@ EOF
 	wait $pid
 	rc=$?
 	msg=$(grep -v '^cat: ' "$out/full.err")
-	if [ $rc = 5 ] && [ "$msg" = "surfc: writing the output failed" ] && no_readers; then
+	if [ $rc = 5 ] && [ "$msg" = "surfc: writing the output failed" ] && no_readers $pid; then
 		pass "live/full: stdout on /dev/full: '$msg', exit 5"
 	else
 		fail "live/full: /dev/full: exit $rc: $(cat "$out/full.err")"
@@ -295,7 +295,7 @@ EOF
 	rc=$?
 	alive_name=$(basename "$TR/instances/surfc_${alive}"_*)
 	dead_name=$(basename "$TR/instances/surfc_${dead}"_*)
-	left=$(grep -c "^surfc: left surfc_.*: run [0-9]* of another pid namespace (clean it up from there)$" "$out/ns.err")
+	left=$(grep -c "^surfc: left surfc_\($alive\|$dead\)_.*: run \($alive\|$dead\) of another pid namespace (clean it up from there)$" "$out/ns.err")
 	if [ $rc = 0 ] && [ -d "$TR/instances/$alive_name" ] && [ -d "$TR/instances/$dead_name" ] &&
 	   [ "$left" = 4 ] && ! grep -q removed "$out/ns.err"; then
 		pass "live/namespace: -c from another pid namespace left the live and the dead run (instances and probes), and said so"
