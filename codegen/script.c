@@ -27,9 +27,37 @@ static void put_sq(FILE *f, const char *s)
 
 static void put_var(FILE *f, size_t i, const char *field, const char *value)
 {
-	fprintf(f, "S%zu_%s=", i, field);
+	fprintf(f, "probe_%zu_%s=", i, field);
 	put_sq(f, value ? value : "");
 	fputc('\n', f);
+}
+
+/* A comment's text: inert (control characters escaped). */
+static void put_comment(FILE *f, const char *text)
+{
+	char *s = inert_text(text);
+	fputs(s, f);
+	free(s);
+}
+
+/* The identity of a uprobe's binary; the last one is kept, since probes
+ * on one binary usually follow each other. */
+static const char *binary_identity(const char *path)
+{
+	static char *last_path, *last_id;
+	if (!path) {
+		free(last_path);
+		free(last_id);
+		last_path = last_id = NULL;
+		return NULL;
+	}
+	if (!last_path || strcmp(last_path, path)) {
+		free(last_path);
+		free(last_id);
+		last_path = xstrdup(path);
+		last_id = usym_identity(path);
+	}
+	return last_id;
 }
 
 /* The features a fetcharg uses, named as the tracefs README names them, so
@@ -71,6 +99,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	char *text = probe_source_text(p);
 	sb_puts(&src, text);
 	free(text);
+	char *shown = inert_text(src.s);
 	for (size_t a = 0; a < p->nargs; a++) {
 		add_features(&feats, p->plans[a].fetcharg);
 		const char *c = arg_conversion(p->args[a].name);
@@ -81,17 +110,19 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	char *rest = probe_target_and_args(p);
 	char *filter = probe_filter_text(p, opt);
 	char kind = p->kind == PROBE_EVENT ? 'e' : p->uprobe ? 'u' : 'k';
-	fprintf(f, "S%zu_KIND=%c\nS%zu_LETTER=%c\n", i, kind, i,
+	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=%c\n", i, kind, i,
 		p->kind == PROBE_RETURN ? 'r' : 'p');
-	put_var(f, i, "NAME", p->kind == PROBE_EVENT ? t->text : p->event);
-	put_var(f, i, "REST", p->kind == PROBE_EVENT ? "" : rest);
-	put_var(f, i, "FILTER", filter);
-	put_var(f, i, "SRC", src.s);
-	put_var(f, i, "FUNC", kind == 'k' && t->kind == TGT_KSYM
+	put_var(f, i, "name", p->kind == PROBE_EVENT ? t->text : p->event);
+	put_var(f, i, "rest", p->kind == PROBE_EVENT ? "" : rest);
+	put_var(f, i, "filter", filter);
+	put_var(f, i, "source", shown);
+	put_var(f, i, "function", kind == 'k' && t->kind == TGT_KSYM
 			      ? (t->clone ? t->clone : t->symbol) : NULL);
-	put_var(f, i, "PATH", t->path);
-	put_var(f, i, "TYPES", feats.s);
-	put_var(f, i, "CONV", conv.s);
+	put_var(f, i, "binary", kind == 'u' ? t->path : NULL);
+	put_var(f, i, "binary_id", kind == 'u' ? binary_identity(t->path) : NULL);
+	put_var(f, i, "features", feats.s);
+	put_var(f, i, "conversions", conv.s);
+	free(shown);
 	free(rest);
 	free(filter);
 	sb_free(&src);
@@ -107,40 +138,79 @@ void write_script(FILE *f, const struct program *prog,
 		"# Written by surfc %s: a standalone script that arms ftrace\n"
 		"# probes, streams their events and removes them again.\n"
 		"# Run it as root: sh trace.sh -h tells the options.\n"
-		"#\n# command: %s\n# arch: %s\n", SURFC_VERSION, cmdline,
-		opt->arch->name);
-	if (id && id->release)
-		fprintf(f, "# kernel: %s\n", id->release);
-	else
-		fprintf(f, "# kernel: any (compiled without a kernel's identity)\n");
-	if (id && id->version)
-		fprintf(f, "# version: %s\n", id->version);
-	if (id && id->build_id)
-		fprintf(f, "# build-id: %s\n", id->build_id);
+		"#\n# command: ", SURFC_VERSION);
+	put_comment(f, cmdline);
+	fprintf(f, "\n# arch: %s\n", opt->arch->name);
+	fputs("# kernel: ", f);
+	put_comment(f, id && id->release ? id->release
+		    : "any (compiled without a kernel's identity)");
+	fputc('\n', f);
+	if (id && id->version) {
+		fputs("# version: ", f);
+		put_comment(f, id->version);
+		fputc('\n', f);
+	}
+	if (id && id->build_id) {
+		fputs("# build-id: ", f);
+		put_comment(f, id->build_id);
+		fputc('\n', f);
+	}
 	fputs("# probes:\n", f);
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		const struct probe *p = prog->probes[i];
 		unsigned line, col;
 		char *text = probe_source_text(p);
 		source_linecol(p->src, p->loc.start, &line, &col);
-		fprintf(f, "#   %s:%u: %s\n", p->src->name, line, text);
+		fputs("#   ", f);
+		put_comment(f, p->src->name);
+		fprintf(f, ":%u: ", line);
+		put_comment(f, text);
+		fputc('\n', f);
 		free(text);
+	}
+	/* The binaries of uprobes, as the script checks them. */
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		const struct probe *p = prog->probes[i];
+		if (p->kind == PROBE_EVENT || !p->uprobe)
+			continue;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = prog->probes[j]->kind != PROBE_EVENT &&
+			       prog->probes[j]->uprobe &&
+			       !strcmp(prog->probes[j]->target.path, p->target.path);
+		if (seen)
+			continue;
+		const char *bid = binary_identity(p->target.path);
+		fputs("# binary: ", f);
+		put_comment(f, p->target.path);
+		fputs(": ", f);
+		if (!bid)
+			fputs("unreadable when compiled (not checked)", f);
+		else if (!strncmp(bid, "build-id:", 9))
+			fprintf(f, "build-id %s", strrchr(bid, ':') + 1);
+		else
+			fprintf(f, "cksum %s", bid + 6);
+		fputc('\n', f);
 	}
 	/* Before the first command, so it covers the file: the data is read
 	 * through eval, and '$retval' in it is text, not an expansion. */
 	fputs("\n# shellcheck disable=SC2034,SC2016,SC2154\n", f);
-	fprintf(f, "SURFC_VERSION=%s\nSURFC_ARCH=%s\nSURFC_BIG=%d\n",
+	fputs(runtime_sh, f);
+	fputs("\n# ---- the probes (data) ----\n", f);
+	fprintf(f, "surfc_version=%s\nsurfc_arch=%s\nsurfc_big_endian=%d\n",
 		SURFC_VERSION, opt->arch->name, opt->arch->big_endian);
-	fputs("SURFC_KREL=", f);
+	fputs("kernel_release=", f);
 	put_sq(f, id ? id->release : NULL);
-	fputs("\nSURFC_KVERSION=", f);
+	fputs("\nkernel_version=", f);
 	put_sq(f, id ? id->version : NULL);
-	fprintf(f, "\nSURFC_N=%zu\n", prog->nprobes);
+	fputs("\nprobe_ids='", f);
+	for (size_t i = 0; i < prog->nprobes; i++)
+		fprintf(f, "%s%zu", i ? " " : "", i + 1);
+	fputs("'\n", f);
 	for (size_t i = 0; i < prog->nprobes; i++)
 		put_probe(f, i + 1, prog->probes[i], opt);
-	fputs("SURFC_AWK=", f);
+	binary_identity(NULL);
+	fputs("convert_awk=", f);
 	put_sq(f, convert_awk);
-	fputs("\n\n", f);
-	fputs(runtime_sh, f);
-	fputs("\nmain \"$@\"\n", f);
+	fputs("\n\nmain \"$@\"\n", f);
 }

@@ -18,13 +18,45 @@ static void put_quoted(FILE *f, const char *s)
 	fputc('\'', f);
 }
 
+char *inert_text(const char *s)
+{
+	struct strbuf sb = {0};
+	sb_puts(&sb, "");
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n')
+			sb_puts(&sb, "\\n");
+		else if (c == '\t')
+			sb_puts(&sb, "\\t");
+		else if (c == '\r')
+			sb_puts(&sb, "\\r");
+		else if (c < 0x20 || c == 0x7f)
+			sb_printf(&sb, "\\x%02x", c);
+		else
+			sb_putc(&sb, (char)c);
+	}
+	return sb.s;
+}
+
+/* "# TEXT", inert. */
+static void put_comment_text(FILE *f, const char *text)
+{
+	char *s = inert_text(text);
+	fputs(s, f);
+	free(s);
+}
+
 static void show_probe(FILE *f, const struct probe *p,
 		       const struct options *opt)
 {
 	unsigned line, col;
 	source_linecol(p->src, p->loc.start, &line, &col);
 	char *text = probe_source_text(p);
-	fprintf(f, "# %s:%u: %s\n", p->src->name, line, text);
+	fputs("# ", f);
+	put_comment_text(f, p->src->name);
+	fprintf(f, ":%u: ", line);
+	put_comment_text(f, text);
+	fputc('\n', f);
 	free(text);
 	char *filter = probe_filter_text(p, opt);
 	const char *group = opt->group;

@@ -180,6 +180,11 @@ void symtab_foreach(Elf *elf, unsigned shtype,
  * *err holds a malloc'ed reason. */
 bool usym_resolve(const char *path, const char *symbol,
 		  unsigned long long *offset, char **err);
+/* What a binary is, for the script to check before arming: malloc'ed
+ * "build-id:OFFSET:LENGTH:HEX" (its GNU build-id note: where its bytes lie
+ * in the file, and what they are), else "cksum:CRC:SIZE" as POSIX cksum
+ * prints them; NULL when it cannot be read. */
+char *usym_identity(const char *path);
 
 /* How a C type is named in a cast: struct X, union X, enum X, or a name. */
 enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
@@ -523,6 +528,9 @@ char *probe_source_text(const struct probe *);
 /* The script (script.c); cmdline goes into its header. */
 void write_script(FILE *, const struct program *, const struct options *,
 		  const char *cmdline);
+/* s for a comment or a message: control characters escaped (\n, \t, \r,
+ * \xNN), so that no text can end a comment line or drive a terminal. */
+char *inert_text(const char *s);
 /* The filter expression as written to tracefs, or NULL. */
 char *probe_filter_text(const struct probe *, const struct options *);
 void show_program(FILE *, const struct program *, const struct options *);

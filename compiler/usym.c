@@ -111,3 +111,112 @@ bool usym_resolve(const char *path, const char *symbol,
 	close(fd);
 	return ok;
 }
+
+/* The GNU build-id note of an open ELF: the file offset and length of its
+ * bytes. Program headers first (what the loader maps), then sections. */
+static bool note_build_id(Elf *elf, Elf_Data *data, size_t base,
+			  size_t *off, size_t *len)
+{
+	GElf_Nhdr nh;
+	size_t pos = 0, name_off, desc_off;
+	while (data && (pos = gelf_getnote(data, pos, &nh, &name_off, &desc_off)) > 0) {
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && nh.n_descsz &&
+		    !memcmp((const char *)data->d_buf + name_off, "GNU", 4)) {
+			*off = base + desc_off;
+			*len = nh.n_descsz;
+			return true;
+		}
+	}
+	(void)elf;
+	return false;
+}
+
+static bool find_build_id(Elf *elf, size_t *off, size_t *len)
+{
+	size_t n;
+	if (!elf_getphdrnum(elf, &n)) {
+		for (size_t i = 0; i < n; i++) {
+			GElf_Phdr ph;
+			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE)
+				continue;
+			Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
+							   ph.p_filesz, ELF_T_NHDR);
+			if (note_build_id(elf, d, ph.p_offset, off, len))
+				return true;
+		}
+	}
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		GElf_Shdr sh;
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		if (note_build_id(elf, elf_getdata(scn, NULL), sh.sh_offset, off, len))
+			return true;
+	}
+	return false;
+}
+
+/* POSIX cksum: CRC-32 (0x04C11DB7, most significant bit first) over the
+ * bytes, then over the length, least significant byte first; inverted. */
+static unsigned long cksum_step(unsigned long crc, unsigned char b)
+{
+	static unsigned long table[256];
+	if (!table[1]) {
+		for (unsigned long i = 0; i < 256; i++) {
+			unsigned long c = i << 24;
+			for (int k = 0; k < 8; k++)
+				c = (c & 0x80000000UL) ? (c << 1) ^ 0x04C11DB7UL : c << 1;
+			table[i] = c & 0xffffffffUL;
+		}
+	}
+	return ((crc << 8) ^ table[((crc >> 24) ^ b) & 0xff]) & 0xffffffffUL;
+}
+
+static char *file_cksum(int fd)
+{
+	unsigned char buf[65536];
+	unsigned long crc = 0;
+	unsigned long long size = 0;
+	ssize_t got;
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	while ((got = read(fd, buf, sizeof buf)) > 0) {
+		for (ssize_t i = 0; i < got; i++)
+			crc = cksum_step(crc, buf[i]);
+		size += (unsigned long long)got;
+	}
+	if (got < 0)
+		return NULL;
+	for (unsigned long long n = size; n; n >>= 8)
+		crc = cksum_step(crc, (unsigned char)(n & 0xff));
+	struct strbuf sb = {0};
+	sb_printf(&sb, "cksum:%lu:%llu", ~crc & 0xffffffffUL, size);
+	return sb.s;
+}
+
+char *usym_identity(const char *path)
+{
+	elf_version(EV_CURRENT);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char *id = NULL;
+	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
+	size_t off, len;
+	if (elf && elf_kind(elf) == ELF_K_ELF && find_build_id(elf, &off, &len)) {
+		unsigned char *bytes = xmalloc(len);
+		if (pread(fd, bytes, len, (off_t)off) == (ssize_t)len) {
+			struct strbuf sb = {0};
+			sb_printf(&sb, "build-id:%zu:%zu:", off, len);
+			for (size_t i = 0; i < len; i++)
+				sb_printf(&sb, "%02x", bytes[i]);
+			id = sb.s;
+		}
+		free(bytes);
+	}
+	elf_end(elf);
+	if (!id)
+		id = file_cksum(fd);
+	close(fd);
+	return id;
+}

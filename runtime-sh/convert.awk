@@ -4,6 +4,7 @@
 #
 #   -v convs="EVENT:FIELD=KIND,...;EVENT:...;"   KIND: ip b16 b32 b64 B16 B32 B64
 #   -v big=0|1                                   the target's byte order
+#   -v flush=0|1                                 1: each line out as it comes (live)
 #
 # surfc makes the kernel print these fields in hex (x32 for ip_, xNN for
 # bNN_), so values are handled as digit strings: 64-bit values stay exact.
@@ -122,5 +123,6 @@ BEGIN {
 		}
 	}
 	print line
-	fflush()
+	if (flush)
+		fflush()
 }

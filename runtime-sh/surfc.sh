@@ -1,81 +1,147 @@
 # runtime-sh/surfc.sh: the fixed part of every script surfc writes.
 #
-# surfc puts the per-file data before this text, as plain assignments:
-#   SURFC_VERSION SURFC_ARCH SURFC_BIG SURFC_KREL SURFC_KVERSION SURFC_N
-#   SURFC_AWK (runtime-sh/convert.awk), and for each probe i = 1..SURFC_N:
-#   S<i>_KIND   k (kprobe), u (uprobe) or e (existing event)
-#   S<i>_LETTER p or r         S<i>_NAME   event name (e: GROUP/EVENT)
-#   S<i>_REST   the definition after "p:GROUP/NAME "
-#   S<i>_FILTER the filter     S<i>_SRC    file:line: the probe as written
-#   S<i>_FUNC   kernel function to check   S<i>_PATH  uprobe binary
-#   S<i>_TYPES  features used, as the tracefs README names them
-#   S<i>_CONV   fields to convert: field=ip,field=b16,...
+# The script is: a header of comments, this text, the per-file data as
+# plain assignments (codegen/script.c), and "main". The data:
+#   surfc_version surfc_arch surfc_big_endian kernel_release kernel_version
+#   convert_awk      runtime-sh/convert.awk
+#   probe_ids        the probes: "1 2 3 ..."; for each probe ID:
+#   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
+#   probe_ID_letter      p or r
+#   probe_ID_name        the event's name (e: GROUP/EVENT)
+#   probe_ID_rest        the definition after "p:GROUP/NAME "
+#   probe_ID_filter      the filter, as written to tracefs
+#   probe_ID_source      file:line: the probe as written (for messages)
+#   probe_ID_function    the kernel function that must be probe-able
+#   probe_ID_binary      the uprobe's binary
+#   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
+#                        (the note's bytes at that file offset) or cksum:CRC:SIZE
+#   probe_ID_features    what the probe needs, as the tracefs README names it
+#   probe_ID_conversions fields to convert: field=ip,field=b16,...
 #
 # It must run under busybox ash, dash, bash, mksh, posh and yash, with only
-# the utilities busybox has. Every tracefs write goes through w(), which -n
-# turns into a line on stdout.
+# the utilities busybox has. Every tracefs write goes through
+# tracefs_write, which a dry run (-n) turns into a line on stdout.
 # shellcheck shell=sh disable=SC2154
 
-: "${SURFC_N:=0}" "${SURFC_KREL:=}" "${SURFC_KVERSION:=}" "${SURFC_BIG:=0}"
-: "${SURFC_VERSION:=?}" "${SURFC_ARCH:=?}" "${SURFC_AWK:=}"
+# ---- a known environment ----
+# Nothing the caller's environment holds may steer the script: the field
+# separators, where commands come from (posh even takes printf from PATH),
+# shell functions imported by bash, the locale of awk and sed.
+IFS=' 	
+'
+PATH=/usr/sbin:/usr/bin:/sbin:/bin
+LC_ALL=C
+export PATH LC_ALL
+# Only bash imports functions (and posh's unset -f breaks its getopts).
+[ -z "${BASH_VERSION:-}" ] || unset -f awk cat cksum id kill ls mkdir mount \
+	od printf rm rmdir sed sleep tail uname umount wc 2>/dev/null
 
-T=                # tracefs
-G=                # this run's event group and instance name
-I=                # this run's instance directory
-reader=           # pid of the trace_pipe reader
-timer=            # pid of the -d timer
-defined=          # probes whose definitions were written
-enabled=          # probes enabled in the instance
+# ---- state ----
+tracefs=               # the tracefs directory
+run_name=              # this run's instance and event group
+instance=              # $tracefs/instances/$run_name
+shell_pid=$$           # as written into tracefs (SHELL_PID in a dry run)
+reader_pid=            # cat, reading the instance's trace_pipe
+converter_pid=         # awk, converting cat's stream (stdout mode)
+reader_status=         # how the reader ended by itself, if it did
+convert_after=         # convert the -o FILE after the run
+awk_conversions=       # "EVENT:FIELD=KIND,...;..." for convert.awk
+notrace=               # the instance keeps the script's processes out itself
+dry_tracefs=           # a dry run's fake tracefs (the tests')
+defined_ids=           # probes whose definitions were written
+enabled_ids=           # probes enabled in the instance
 made_instance=
-errbase=0         # error_log lines before arming
-mounted=
+mounted_tracefs=
 cleaned=
-dur='' out='' stack='' bufkb='' dry='' list='' force='' clean='' quiet=''
+errlog_base=0          # error_log lines before arming
+exit_status=0
+opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
+opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw=''
 
+# ---- messages ----
 
 usage() {
 	cat <<EOF
-usage: sh $0 [-d SECONDS] [-o FILE] [-s] [-b KB] [-n] [-l] [-f] [-c] [-q] [-h]
+usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
   -o FILE     write events to FILE instead of stdout
+  -r          raw events: no display conversion of ip_/bNN_ fields
   -s          a kernel stack trace with every event
   -b KB       per-CPU buffer size of this run's instance
-  -n          dry run: print every tracefs write, touch nothing
-  -l          list the probes and their definitions, then exit
-  -f          arm even on a kernel other than the one compiled for
+  -n          dry run: print every tracefs write, touch nothing (any machine)
+  -l          list the probes and their definitions, then exit (any machine)
+  -f          arm even on a kernel or binary other than the one compiled for
   -c          clean up what runs killed with -9 left, then exit
   -q          no banner or summary on stderr
   -h          this help
-Probes (surfc $SURFC_VERSION, $SURFC_ARCH${SURFC_KREL:+, kernel $SURFC_KREL}):
+Exit status: 0 normal end (time up, interrupted, output closed); 1 arming
+failed; 2 usage; 3 environment (not root, no tracefs, the kernel lacks a
+probe type, function, event or binary); 4 not the kernel or binary compiled
+for (-f arms anyway); 5 writing the output failed. -c: 0 nothing of a dead
+run is left, 1 something could not be removed.
+Probes (surfc $surfc_version, $surfc_arch${kernel_release:+, kernel $kernel_release}):
 EOF
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		eval "printf '  %s\n' \"\$S${i}_SRC\""
-		i=$((i + 1))
+	for id in $probe_ids; do
+		load_probe "$id"
+		printf '  %s\n' "$source"
 	done
 }
 
 say() {
-	[ -n "$quiet" ] || printf 'surfc: %s\n' "$*" >&2
+	[ -n "$opt_quiet" ] || printf 'surfc: %s\n' "$*" >&2
 }
 
 die() {
-	status=$1
+	exit_status=$1
 	shift
 	printf 'surfc: %s\n' "$*" >&2
-	exit "$status"
+	exit "$exit_status"
 }
 
-# get I FIELD: sets v to S<I>_<FIELD>.
-get() {
-	eval "v=\${S$1_$2}"
+# ---- the probes ----
+
+# The loops below run once a probe each: they read only the fields they
+# need (an eval of a few assignments, no fork).
+
+# probe_dir ID: kind, name, and where the probe lives: event_dir (in the
+# instance) and events_file.
+probe_dir() {
+	eval "kind=\$probe_$1_kind name=\$probe_$1_name"
+	if [ "$kind" = e ]; then
+		event_dir=$instance/events/$name
+		events_file=
+	else
+		event_dir=$instance/events/$run_name/$name
+		if [ "$kind" = u ]; then
+			events_file=$tracefs/uprobe_events
+		else
+			events_file=$tracefs/kprobe_events
+		fi
+	fi
 }
 
-# w OP PATH [VALUE]: the one way this script changes tracefs.
-# OP: append (>>), write (>), mkdir, rmdir. -n prints instead.
-w() {
-	if [ -n "$dry" ]; then
-		printf '%s %s%s\n' "$1" "${2#"$T"/}" "${3+ $3}"
+# place_probe ID: probe_dir's, and letter, rest, definition.
+place_probe() {
+	probe_dir "$1"
+	eval "letter=\$probe_$1_letter rest=\$probe_$1_rest"
+	definition="$letter:$run_name/$name $rest"
+}
+
+# load_probe ID: all of the probe's data (place_probe's, and filter,
+# source, function, binary, binary_id, features, conversions).
+load_probe() {
+	place_probe "$1"
+	eval "filter=\$probe_$1_filter source=\$probe_$1_source
+		function=\$probe_$1_function binary=\$probe_$1_binary
+		binary_id=\$probe_$1_binary_id features=\$probe_$1_features
+		conversions=\$probe_$1_conversions"
+}
+
+# tracefs_write OP PATH [VALUE]: the one way this script changes tracefs.
+# OP: append (>>), write (>), mkdir, rmdir. A dry run prints instead.
+tracefs_write() {
+	if [ -n "$opt_dry_run" ]; then
+		printf '%s %s%s\n' "$1" "${2#"$tracefs"/}" "${3+ $3}"
 		return 0
 	fi
 	case $1 in
@@ -87,269 +153,528 @@ w() {
 }
 
 parse_options() {
-	while getopts d:o:sb:nlfcqh opt; do
-		case $opt in
-		d) dur=$OPTARG ;;
-		o) out=$OPTARG ;;
-		s) stack=1 ;;
-		b) bufkb=$OPTARG ;;
-		n) dry=1 ;;
-		l) list=1 ;;
-		f) force=1 ;;
-		c) clean=1 ;;
-		q) quiet=1 ;;
+	while getopts d:o:rsb:nlfcqh option; do
+		case $option in
+		d) opt_duration=$OPTARG ;;
+		o) opt_output=$OPTARG ;;
+		r) opt_raw=1 ;;
+		s) opt_stack=1 ;;
+		b) opt_buffer_kb=$OPTARG ;;
+		n) opt_dry_run=1 ;;
+		l) opt_list=1 ;;
+		f) opt_force=1 ;;
+		c) opt_clean=1 ;;
+		q) opt_quiet=1 ;;
 		h) usage; exit 0 ;;
 		*) usage >&2; exit 2 ;;
 		esac
 	done
 	shift $((OPTIND - 1))
 	[ $# -eq 0 ] || { usage >&2; exit 2; }
-	case $dur in *[!0-9]*) die 2 "-d takes whole seconds, not '$dur'" ;; esac
-	case $bufkb in *[!0-9]*) die 2 "-b takes kilobytes, not '$bufkb'" ;; esac
-	[ "$dur" != 0 ] || die 2 "-d takes a positive number of seconds"
-	[ "$bufkb" != 0 ] || die 2 "-b takes a positive number of kilobytes"
+	case $opt_duration in *[!0-9]*) die 2 "-d takes whole seconds, not '$opt_duration'" ;; esac
+	case $opt_buffer_kb in *[!0-9]*) die 2 "-b takes kilobytes, not '$opt_buffer_kb'" ;; esac
+	[ "$opt_duration" != 0 ] || die 2 "-d takes a positive number of seconds"
+	[ "$opt_buffer_kb" != 0 ] || die 2 "-b takes a positive number of kilobytes"
+}
+
+# ---- processes ----
+
+# process_start_time PID: start_time = field 22 of /proc/PID/stat (clock
+# ticks since boot), read by the shell itself; fails if there is no PID.
+process_start_time() {
+	start_time=
+	[ -r "/proc/$1/stat" ] || return 1
+	read -r process_stat 2>/dev/null <"/proc/$1/stat" || return 1
+	# The name in (...) may hold blanks: fields 3.. follow its last ')'.
+	set -f
+	# shellcheck disable=SC2086
+	set -- ${process_stat##*) }
+	set +f
+	[ $# -ge 20 ] || return 1
+	shift 19
+	start_time=$1
+}
+
+# process_running PID: not ended (a zombie has ended).
+process_running() {
+	if [ ! -d /proc/self ]; then
+		kill -0 "$1" 2>/dev/null
+		return
+	fi
+	[ -r "/proc/$1/stat" ] || return 1
+	read -r process_stat 2>/dev/null <"/proc/$1/stat" || return 1
+	case ${process_stat##*) } in
+	Z* | X*) return 1 ;;
+	esac
+	return 0
+}
+
+# nap: about a tenth of a second (whole seconds where sleep knows no
+# fractions); napped counts tenths.
+nap() {
+	if sleep 0.1 2>/dev/null; then
+		napped=$((napped + 1))
+	else
+		sleep 1
+		napped=$((napped + 10))
+	fi
+}
+
+# wait_gone PID TENTHS: until PID has ended, at most TENTHS.
+wait_gone() {
+	napped=0
+	while process_running "$1"; do
+		[ "$napped" -lt "$2" ] || return 1
+		nap
+	done
+	return 0
+}
+
+# stop_process PID: PIPE (as if its output had closed: shells report no
+# "Terminated" for it), then KILL if it is still there after a second.
+# Bounded whatever the timing: a signal that reaches a child between fork
+# and exec can be lost; a KILL cannot.
+stop_process() {
+	kill -PIPE "$1" 2>/dev/null
+	wait_gone "$1" 10 && return 0
+	kill -KILL "$1" 2>/dev/null
+	wait_gone "$1" 20
+}
+
+# trace_pipe_readers NAME: readers = the processes that hold instance NAME's
+# trace_pipe open (one ls over /proc/*/fd).
+trace_pipe_readers() {
+	# shellcheck disable=SC2012 # the link targets are what is read
+	readers=$(ls -l /proc/[0-9]*/fd 2>/dev/null | awk -v pipe="/instances/$1/trace_pipe" '
+		/^\/proc\/[0-9]+\/fd:$/ { split($0, part, "/"); pid = part[3]; next }
+		substr($0, length($0) - length(pipe) + 1) == pipe && !seen[pid]++ { print pid }')
+}
+
+# run_identity: run_name = surfc_PID_PIDNS_START, which tells a later -c,
+# from any pid namespace, whether this run may still be alive.
+pid_namespace() {
+	pid_ns=$(ls -l "/proc/$1/ns/pid" 2>/dev/null)
+	pid_ns=${pid_ns##*pid:\[}
+	pid_ns=${pid_ns%\]}
+	case $pid_ns in '' | *[!0-9]*) pid_ns=0 ;; esac
+}
+
+run_identity() {
+	pid_namespace $$
+	process_start_time $$ || start_time=0
+	run_name=surfc_$$_${pid_ns}_$start_time
+	instance=$tracefs/instances/$run_name
 }
 
 # ---- preflight ----
 
 find_tracefs() {
-	if [ -n "${SURFC_TRACEFS:-}" ]; then # the tests' fake tracefs
-		T=$SURFC_TRACEFS
-		return 0
-	fi
-	for d in /sys/kernel/tracing /sys/kernel/debug/tracing; do
-		if [ -f "$d/README" ]; then
-			T=$d
+	for dir in /sys/kernel/tracing /sys/kernel/debug/tracing; do
+		if [ -f "$dir/README" ]; then
+			tracefs=$dir
 			return 0
 		fi
 	done
-	T=/sys/kernel/tracing
-	[ -n "$dry" ] && return 0
-	if [ -d $T ] && mount -t tracefs nodev $T 2>/dev/null && [ -f $T/README ]; then
-		mounted=1
+	tracefs=/sys/kernel/tracing
+	if [ -d "$tracefs" ] && mount -t tracefs nodev "$tracefs" 2>/dev/null &&
+		[ -f "$tracefs/README" ]; then
+		mounted_tracefs=1
 		return 0
 	fi
 	die 3 "no tracefs: mount -t tracefs nodev /sys/kernel/tracing failed"
 }
 
-check_kernel() {
-	[ -n "$SURFC_KREL" ] || return 0
-	rel=$(uname -r)
-	ver=
-	[ -z "$SURFC_KVERSION" ] || ver=$(cat /proc/version 2>/dev/null)
-	if [ "$rel" = "$SURFC_KREL" ] && { [ -z "$SURFC_KVERSION" ] || [ "$ver" = "$SURFC_KVERSION" ]; }; then
-		return 0
+# kernel_mismatch: kernel_other = what this kernel is, if it is not the one
+# compiled for.
+kernel_mismatch() {
+	kernel_other=
+	[ -n "$kernel_release" ] || return 1
+	release=$(uname -r)
+	this_version=
+	[ -z "$kernel_version" ] || this_version=$(cat /proc/version 2>/dev/null)
+	if [ "$release" = "$kernel_release" ] &&
+		{ [ -z "$kernel_version" ] || [ "$this_version" = "$kernel_version" ]; }; then
+		return 1
 	fi
-	if [ "$rel" = "$SURFC_KREL" ]; then
-		what="another build of $rel"
+	if [ "$release" = "$kernel_release" ]; then
+		kernel_other="another build of $release"
 	else
-		what="$rel"
+		kernel_other=$release
 	fi
-	[ -n "$force" ] || die 4 "compiled for kernel $SURFC_KREL, this is $what: offsets may differ (-f arms anyway)"
-	say "warning: compiled for kernel $SURFC_KREL, this is $what; arming anyway (-f)"
 }
 
-# The probe's source line, for messages about it.
-where() {
-	get "$1" SRC
-	printf '%s' "$v"
+check_kernel() {
+	kernel_mismatch || return 0
+	[ -n "$opt_force" ] || die 4 "compiled for kernel $kernel_release, this is $kernel_other: offsets may differ (-f arms anyway)"
+	say "warning: compiled for kernel $kernel_release, this is $kernel_other; arming anyway (-f)"
 }
 
-# Helpers that set a variable rather than print: the loops below run once
-# a probe and a $(...) would cost a fork each time.
-
-# event_dir I: dir = the events directory of probe I inside the instance.
-event_dir() {
-	get "$1" NAME
-	eval "k=\${S$1_KIND}"
-	if [ "$k" = e ]; then dir=$I/events/$v; else dir=$I/events/$G/$v; fi
-}
-
-# probe_file I: file = kprobe_events or uprobe_events.
-probe_file() {
-	eval "k=\${S$1_KIND}"
-	if [ "$k" = u ]; then file=$T/uprobe_events; else file=$T/kprobe_events; fi
-}
-
-# definition I: def = "p:GROUP/NAME TARGET ARGS".
-definition() {
-	eval "def=\${S$1_LETTER}:$G/\${S$1_NAME}\ \${S$1_REST}"
-}
-
-# Can the kernel function be probed? available_filter_functions lists
-# "name" or "name [module]"; else kallsyms, minus the kprobe blacklist.
-check_function() {
-	if [ -r "$T/available_filter_functions" ] &&
-		awk -v f="$1" '$1 == f { found = 1; exit } END { exit !found }' \
-			"$T/available_filter_functions"; then
-		return 0
+# check_functions: every kernel function is probe-able: one pass over
+# available_filter_functions ("name" or "name [module]") for all of them;
+# the rest must be text in kallsyms and not in the kprobe blacklist.
+check_functions() {
+	[ -n "$wanted" ] || return 0
+	missing=$wanted
+	if [ -r "$tracefs/available_filter_functions" ]; then
+		missing=$(awk -v want="$missing" '
+			BEGIN { left = split(want, w, " "); for (i = 1; i <= left; i++) need[w[i]] = 1 }
+			($1 in need) { delete need[$1]; if (--left == 0) exit }
+			END { for (f in need) print f }' "$tracefs/available_filter_functions")
 	fi
-	[ -r /proc/kallsyms ] &&
-		awk -v f="$1" '$3 == f && ($2 == "t" || $2 == "T") { found = 1; exit }
-			END { exit !found }' /proc/kallsyms || return 1
-	[ -r /sys/kernel/debug/kprobes/blacklist ] || return 0
-	! awk -v f="$1" '$2 == f { found = 1; exit } END { exit !found }' \
-		/sys/kernel/debug/kprobes/blacklist
+	[ -n "$missing" ] || return 0
+	blacklist=/sys/kernel/debug/kprobes/blacklist
+	[ -r "$blacklist" ] || blacklist=/dev/null
+	if [ -r /proc/kallsyms ]; then
+		missing=$(awk -v want="$missing" -v bl="$blacklist" '
+			BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) need[w[i]] = 1 }
+			FILENAME == bl { if ($2 in need) black[$2] = 1; next }
+			($3 in need) && ($2 == "t" || $2 == "T") { text[$3] = 1 }
+			END { for (f in need) if (!(f in text) || (f in black)) print f }' \
+			/proc/kallsyms "$blacklist")
+	fi
+	[ -n "$missing" ] || return 0
+	# shellcheck disable=SC2086 # one name a word
+	missing=" $(printf '%s ' $missing)"
+	for id in $probe_ids; do
+		load_probe "$id"
+		case $missing in
+		*" $function "*) die 3 "'$function' cannot be probed on this kernel (not in available_filter_functions, or blacklisted): $source" ;;
+		esac
+	done
 }
 
-# The kernel's README names what its probe parser knows: each feature the
+# binary_identity BINARY ID: found = the same kind of identity, read from
+# the binary as it is here.
+binary_identity() {
+	found=
+	case $2 in
+	build-id:*)
+		place=${2#build-id:}
+		offset=${place%%:*}
+		place=${place#*:}
+		length=${place%%:*}
+		bytes=$(od -A n -t x1 -j "$offset" -N "$length" -- "$1" 2>/dev/null)
+		hex=
+		for byte in $bytes; do hex=$hex$byte; done
+		found=build-id:$offset:$length:$hex
+		;;
+	cksum:*)
+		# shellcheck disable=SC2046
+		set -- $(cksum <"$1" 2>/dev/null)
+		found=cksum:${1:-}:${2:-}
+		;;
+	esac
+}
+
+# check_binary: the uprobe's binary is the one compiled for, else exit 4
+# naming the probe's line and both identities.
+check_binary() {
+	binary_identity "$binary" "$binary_id"
+	[ "$found" != "$binary_id" ] || return 0
+	eval "source=\$probe_${id}_source"
+	case $binary_id in
+	build-id:*) want="build-id ${binary_id##*:}" got="${found##*:}" ;;
+	*) want="cksum ${binary_id#cksum:}" got="${found#cksum:}" ;;
+	esac
+	problem="$binary is not the binary compiled for ($want; this one: ${got:-unreadable}): $source"
+	[ -n "$opt_force" ] || die 4 "$problem: offsets may differ (-f arms anyway)"
+	say "warning: $problem; arming anyway (-f)"
+}
+
+# The kernel's README names what its probe parser knows: each feature a
 # probe uses is a string that must appear there ("ustring", "symstr"...).
 check_features() {
-	get "$1" TYPES
-	for t in $v; do
+	for feature in $features; do
 		case $readme in
-		*"$t"*) ;;
-		*) die 3 "this kernel's probes lack '$t': $(where "$1")" ;;
+		*"$feature"*) ;;
+		*)
+			eval "source=\$probe_${id}_source"
+			die 3 "this kernel's probes lack '$feature': $source"
+			;;
 		esac
 	done
 }
 
+# preflight: one pass over the probes (each binary read once), then one
+# pass over the kernel's function lists for all functions.
 preflight() {
 	readme=
-	[ ! -r "$T/README" ] || readme=$(cat "$T/README")
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		get "$i" KIND
-		case $v in
+	[ ! -r "$tracefs/README" ] || readme=$(cat "$tracefs/README")
+	wanted=
+	checked=' '
+	for id in $probe_ids; do
+		eval "kind=\$probe_${id}_kind name=\$probe_${id}_name
+			function=\$probe_${id}_function binary=\$probe_${id}_binary
+			binary_id=\$probe_${id}_binary_id features=\$probe_${id}_features"
+		case $kind in
 		k)
-			[ -f "$T/kprobe_events" ] || die 3 "this kernel has no kprobe events (CONFIG_KPROBE_EVENTS): $(where "$i")"
-			get "$i" FUNC
-			[ -z "$v" ] || check_function "$v" ||
-				die 3 "'$v' cannot be probed on this kernel (not in available_filter_functions, or blacklisted): $(where "$i")"
+			[ -f "$tracefs/kprobe_events" ] || { load_probe "$id"; die 3 "this kernel has no kprobe events (CONFIG_KPROBE_EVENTS): $source"; }
+			[ -z "$function" ] || wanted="$wanted $function"
 			;;
 		u)
-			[ -f "$T/uprobe_events" ] || die 3 "this kernel has no uprobe events (CONFIG_UPROBE_EVENTS): $(where "$i")"
-			get "$i" PATH
-			[ -f "$v" ] || die 3 "no such file '$v': $(where "$i")"
+			[ -f "$tracefs/uprobe_events" ] || { load_probe "$id"; die 3 "this kernel has no uprobe events (CONFIG_UPROBE_EVENTS): $source"; }
+			case $checked in
+			*" $binary "*) ;;
+			*)
+				[ -f "$binary" ] || { load_probe "$id"; die 3 "no such file '$binary': $source"; }
+				checked="$checked$binary "
+				[ -z "$binary_id" ] || check_binary
+				;;
+			esac
 			;;
-		e)
-			get "$i" NAME
-			[ -d "$T/events/$v" ] || die 3 "no event $v on this kernel: $(where "$i")"
-			;;
+		e) [ -d "$tracefs/events/$name" ] || { load_probe "$id"; die 3 "no event $name on this kernel: $source"; } ;;
 		esac
-		[ -z "$readme" ] || check_features "$i"
-		i=$((i + 1))
+		[ -z "$readme" ] || [ -z "$features" ] || check_features
 	done
+	check_functions
 }
 
 # ---- arm ----
 
-# arm_failed I STEP [FILE]: the probe's line, its definition, the step
-# that failed, and the kernel's own words: a filter's error is in its
-# filter FILE, with a caret; a definition's is in error_log. The EXIT trap
-# then undoes the rest.
+# arm_failed STEP [FILE]: the probe's line, its definition, the step that
+# failed, and the kernel's own words: a filter's error is in its filter
+# FILE, with a caret; a definition's is in error_log. The EXIT trap then
+# undoes the rest.
 arm_failed() {
-	printf 'surfc: arming failed: %s\n' "$(where "$1")" >&2
-	get "$1" KIND
-	if [ "$v" = e ]; then
-		get "$1" NAME
-		printf 'surfc:   event %s\n' "$v" >&2
+	load_probe "$id"
+	printf 'surfc: arming failed: %s\n' "$source" >&2
+	if [ "$kind" = e ]; then
+		printf 'surfc:   event %s\n' "$name" >&2
 	else
-		definition "$1"
-		printf 'surfc:   %s\n' "$def" >&2
+		printf 'surfc:   %s\n' "$definition" >&2
 	fi
-	printf 'surfc:   failed: %s\n' "$2" >&2
-	if [ -n "${3:-}" ] && [ -r "$3" ]; then
-		sed 's/^/surfc:   /' "$3" >&2
+	printf 'surfc:   failed: %s\n' "$1" >&2
+	if [ -n "${2:-}" ] && [ -r "$2" ]; then
+		sed 's/^/surfc:   /' "$2" >&2
 	# Else only what the kernel logged since this run began arming.
-	elif [ -r "$T/error_log" ]; then
-		n=$(wc -l <"$T/error_log")
-		[ "$n" -le "$errbase" ] ||
-			tail -n $((n - errbase)) "$T/error_log" | sed 's/^/surfc:   /' >&2
+	elif [ -r "$tracefs/error_log" ]; then
+		lines=$(wc -l <"$tracefs/error_log")
+		[ "$lines" -le "$errlog_base" ] ||
+			tail -n $((lines - errlog_base)) "$tracefs/error_log" | sed 's/^/surfc:   /' >&2
 	fi
 	exit 1
 }
 
 define_probes() {
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		get "$i" KIND
-		if [ "$v" != e ]; then
-			definition "$i"
-			probe_file "$i"
-			w append "$file" "$def" || arm_failed "$i" "the definition"
-			defined="$defined $i"
-		fi
-		i=$((i + 1))
+	for id in $probe_ids; do
+		place_probe "$id"
+		[ "$kind" != e ] || continue
+		tracefs_write append "$events_file" "$definition" || arm_failed "the definition"
+		defined_ids="$defined_ids $id"
 	done
 }
 
+# start_reader: the reader is always cat, which drains trace_pipe as fast
+# as the kernel fills it. Display conversions run in awk: after the run,
+# over -o FILE in place, when FILE is a regular file; else live, behind
+# cat on a pipe.
 start_reader() {
-	if [ -n "$dry" ]; then
-		reader=READER_PID
+	awk_conversions=
+	if [ -z "$opt_raw" ]; then
+		for id in $probe_ids; do
+			eval "conversions=\$probe_${id}_conversions name=\$probe_${id}_name"
+			[ -z "$conversions" ] || awk_conversions="$awk_conversions${name##*/}:$conversions;"
+		done
+	fi
+	convert_live=
+	if [ -n "$awk_conversions" ]; then
+		if [ -n "$opt_output" ] && { [ ! -e "$opt_output" ] ||
+			{ [ -f "$opt_output" ] && [ ! -h "$opt_output" ]; }; }; then
+			convert_after=1
+		else
+			convert_live=1
+		fi
+	fi
+	if [ -n "$opt_dry_run" ]; then
+		reader_pid=READER_PID
+		[ -z "$convert_live" ] || converter_pid=CONVERTER_PID
 		return 0
 	fi
-	conv=
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		get "$i" CONV
-		if [ -n "$v" ]; then
-			c=$v
-			get "$i" NAME
-			conv="$conv${v##*/}:$c;"
-		fi
-		i=$((i + 1))
-	done
-	# One process reads the pipe: cat, or awk when a field needs
-	# converting. Its pid goes into every filter.
-	if [ -n "$conv" ]; then
-		if [ -n "$out" ]; then
-			awk -v convs="$conv" -v big="$SURFC_BIG" "$SURFC_AWK" "$I/trace_pipe" >"$out" &
+	pipe=$instance/trace_pipe
+	if [ -z "$convert_live" ]; then
+		if [ -n "$opt_output" ]; then
+			cat "$pipe" >"$opt_output" &
 		else
-			awk -v convs="$conv" -v big="$SURFC_BIG" "$SURFC_AWK" "$I/trace_pipe" &
+			cat "$pipe" &
 		fi
-	elif [ -n "$out" ]; then
-		cat "$I/trace_pipe" >"$out" &
-	else
-		cat "$I/trace_pipe" &
+		reader_pid=$!
+		return 0
 	fi
-	reader=$!
+	# mawk reads a pipe in blocks unless told it is interactive: it would
+	# hold events back, and lose them at the end.
+	case $(awk -W version 2>/dev/null </dev/null) in
+	mawk*) awk_interactive=1 ;;
+	*) awk_interactive= ;;
+	esac
+	# shellcheck disable=SC2002 # cat is the reader, whatever awk costs
+	if [ -n "$opt_output" ]; then
+		cat "$pipe" | run_converter >"$opt_output" &
+	else
+		cat "$pipe" | run_converter &
+	fi
+	converter_pid=$!
+	# cat's pid is needed only where the kernel cannot keep the script's
+	# processes out by itself; cleanup finds it the same way.
+	[ -n "$notrace" ] || find_live_reader 20
+}
+
+# run_converter: awk, converting the stream on its stdin, a line at a time.
+run_converter() {
+	if [ -n "$awk_interactive" ]; then
+		exec awk -W interactive -v convs="$awk_conversions" \
+			-v big="$surfc_big_endian" -v flush=1 "$convert_awk"
+	fi
+	exec awk -v convs="$awk_conversions" -v big="$surfc_big_endian" \
+		-v flush=1 "$convert_awk"
+}
+
+# find_live_reader TENTHS: reader_pid = the cat in front of the converter.
+find_live_reader() {
+	napped=0
+	while :; do
+		trace_pipe_readers "$run_name"
+		reader_pid=${readers%%[!0-9]*}
+		[ -z "$reader_pid" ] || return 0
+		[ "$napped" -lt "$1" ] || return 1
+		nap
+	done
+}
+
+set_filters() {
+	for id in $probe_ids; do
+		eval "filter=\$probe_${id}_filter"
+		[ -n "$filter" ] || [ -z "$notrace" ] || continue
+		probe_dir "$id"
+		if [ -z "$notrace" ]; then
+			# The kernel has no set_event_notrace_pid: the script's
+			# shell and readers are filtered out by their pids.
+			self="common_pid!=$shell_pid${reader_pid:+&&common_pid!=$reader_pid}"
+			self="$self${converter_pid:+&&common_pid!=$converter_pid}"
+			filter=${filter:+($filter)&&}$self
+		fi
+		[ -n "$filter" ] || continue
+		tracefs_write write "$event_dir/filter" "$filter" ||
+			arm_failed "the filter $filter" "$event_dir/filter"
+	done
 }
 
 enable_probes() {
-	self=$$
-	[ -z "$dry" ] || self=SHELL_PID
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		event_dir "$i"
-		get "$i" FILTER
-		# The script's own shell and reader never trace themselves.
-		f="common_pid!=$self&&common_pid!=$reader"
-		[ -z "$v" ] || f="($v)&&$f"
-		w write "$dir/filter" "$f" || arm_failed "$i" "the filter $f" "$dir/filter"
-		i=$((i + 1))
-	done
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		event_dir "$i"
-		w write "$dir/enable" 1 || arm_failed "$i" "enabling it"
-		enabled="$enabled $i"
-		i=$((i + 1))
+	for id in $probe_ids; do
+		probe_dir "$id"
+		tracefs_write write "$event_dir/enable" 1 || arm_failed "enabling it"
+		enabled_ids="$enabled_ids $id"
 	done
 }
 
 arm() {
-	errbase=0
-	[ -n "$dry" ] || [ ! -r "$T/error_log" ] || errbase=$(wc -l <"$T/error_log")
-	G=surfc_$$
-	[ -z "$dry" ] || G=surfc_PID
-	I=$T/instances/$G
-	w mkdir "$I" || die 3 "cannot create the instance $I"
+	errlog_base=0
+	[ -n "$opt_dry_run" ] || [ ! -r "$tracefs/error_log" ] || errlog_base=$(wc -l <"$tracefs/error_log")
+	tracefs_write mkdir "$instance" || die 3 "cannot create the instance $instance"
 	made_instance=1
-	[ -z "$bufkb" ] || w write "$I/buffer_size_kb" "$bufkb" || die 3 "cannot set the buffer size"
-	[ -z "$stack" ] || w write "$I/options/stacktrace" 1 || die 3 "cannot enable stack traces"
+	# Before anything is forked: the script's shell, and with event-fork
+	# every process it starts, stay out of the instance's events.
+	notrace=
+	if [ -f "$tracefs/set_event_notrace_pid" ] ||
+		{ [ -n "$opt_dry_run" ] && [ -z "$dry_tracefs" ]; }; then
+		tracefs_write write "$instance/options/event-fork" 1 &&
+			tracefs_write write "$instance/set_event_notrace_pid" "$shell_pid" &&
+			notrace=1
+	fi
+	[ -z "$opt_buffer_kb" ] || tracefs_write write "$instance/buffer_size_kb" "$opt_buffer_kb" || die 3 "cannot set the buffer size"
+	[ -z "$opt_stack" ] || tracefs_write write "$instance/options/stacktrace" 1 || die 3 "cannot enable stack traces"
 	define_probes
 	start_reader
+	set_filters
 	enable_probes
+}
+
+# ---- stream ----
+
+# stream: until the time is up, or the reader ends (its output closed, or
+# a write failed); a signal ends it through its trap.
+stream() {
+	last_pid=${converter_pid:-$reader_pid}
+	if [ -z "$opt_duration" ]; then
+		wait "$last_pid"
+		reader_status=$?
+		return 0
+	fi
+	elapsed=0
+	while [ "$elapsed" -lt "$opt_duration" ]; do
+		process_running "$last_pid" || return 0
+		sleep 1
+		elapsed=$((elapsed + 1))
+	done
 }
 
 # ---- end ----
 
-# shellcheck disable=SC2317 # called from the cleanup trap
-overruns() {
-	[ -z "$dry" ] || return 0
-	n=$(cat "$I"/per_cpu/cpu*/stats 2>/dev/null | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
-	[ "${n:-0}" = 0 ] || say "$n events were lost to buffer overruns (try -b)"
+# ring_buffer_stats: buffered (events not yet read) and overruns (lost),
+# over every CPU of the instance.
+ring_buffer_stats() {
+	buffered=0 overruns=0
+	for stats in "$instance"/per_cpu/cpu*/stats; do
+		[ -r "$stats" ] || continue
+		while read -r key count rest; do
+			case $key in
+			entries:) buffered=$((buffered + count)) ;;
+			overrun:) overruns=$((overruns + count)) ;;
+			esac
+		done <"$stats"
+	done
+}
+
+# stop_reader: after the events are disabled, cat reads what is left in
+# the buffer (a second at most), then stops; a converter then drains its
+# pipe to the end and exits by itself. A reader that ended by itself
+# tells how: a status from 1 to 128 is a write (or read) error; SIGPIPE
+# (a closed output) is a normal end.
+stop_reader() {
+	last_pid=${converter_pid:-$reader_pid}
+	if [ -z "$reader_status" ] && [ -n "$last_pid" ] && ! process_running "$last_pid"; then
+		wait "$last_pid"
+		reader_status=$?
+	fi
+	if [ -z "$reader_status" ]; then
+		napped=0
+		while [ "$napped" -lt 10 ]; do
+			ring_buffer_stats
+			[ "$buffered" != 0 ] || break
+			nap
+		done
+		[ -n "$reader_pid" ] || find_live_reader 10
+		[ -z "$reader_pid" ] || stop_process "$reader_pid"
+		if [ -n "$converter_pid" ]; then
+			wait_gone "$converter_pid" 50 || stop_process "$converter_pid"
+			# yash's wait waits for the whole pipeline: cat must be gone.
+			[ -n "$reader_pid" ] || find_live_reader 0
+			[ -z "$reader_pid" ] || stop_process "$reader_pid"
+			wait "$converter_pid"
+			reader_status=$?
+		else
+			wait "$reader_pid" 2>/dev/null
+		fi
+	elif [ -n "$converter_pid" ]; then
+		# The converter ended first: stop the cat in front of it.
+		[ -n "$reader_pid" ] || find_live_reader 10
+		[ -z "$reader_pid" ] || stop_process "$reader_pid"
+	fi
+	if [ "${reader_status:-0}" -gt 0 ] && [ "$reader_status" -le 128 ]; then
+		exit_status=5
+		printf 'surfc: writing the output failed%s\n' "${opt_output:+ ($opt_output)}" >&2
+	fi
+}
+
+# convert_output: the display conversions over -o FILE, in place and with
+# no other file: the old inode stays open for reading after its name is
+# removed, and the converted stream gets the name.
+# shellcheck disable=SC2094 # that is the point
+convert_output() {
+	if ! { rm -f -- "$opt_output" && awk -v convs="$awk_conversions" \
+		-v big="$surfc_big_endian" -v flush=0 "$convert_awk" >"$opt_output"; } <"$opt_output"; then
+		exit_status=5
+		printf 'surfc: converting %s failed\n' "$opt_output" >&2
+	fi
 }
 
 # shellcheck disable=SC2317 # called from traps
@@ -357,95 +682,162 @@ cleanup() {
 	[ -z "$cleaned" ] || return 0
 	cleaned=1
 	trap '' INT TERM HUP PIPE
-	for i in $enabled; do
-		event_dir "$i"
-		w write "$dir/enable" 0
+	for id in $enabled_ids; do
+		probe_dir "$id"
+		tracefs_write write "$event_dir/enable" 0
 	done
-	[ -z "$timer" ] || kill "$timer" 2>/dev/null
-	if [ -n "$reader" ] && [ -z "$dry" ]; then
-		kill "$reader" 2>/dev/null
-		wait "$reader" 2>/dev/null
+	[ -n "$opt_dry_run" ] || [ -z "$reader_pid$converter_pid" ] || stop_reader
+	if [ -n "$made_instance" ] && [ -z "$opt_dry_run" ]; then
+		ring_buffer_stats
+		[ "$overruns" = 0 ] || say "$overruns events were lost to buffer overruns (try -b)"
 	fi
-	[ -z "$made_instance" ] || overruns
-	for i in $defined; do
-		get "$i" NAME
-		probe_file "$i"
-		w append "$file" "-:$G/$v"
+	for id in $defined_ids; do
+		probe_dir "$id"
+		tracefs_write append "$events_file" "-:$run_name/$name"
 	done
-	[ -z "$made_instance" ] || w rmdir "$I"
-	[ -z "$mounted" ] || umount "$T" 2>/dev/null
+	if [ -n "$made_instance" ] && ! tracefs_write rmdir "$instance"; then
+		printf 'surfc: cannot remove %s (sh %s -c removes it)\n' "$instance" "$0" >&2
+	fi
+	[ -z "$mounted_tracefs" ] || umount "$tracefs" 2>/dev/null
+	[ -z "$convert_after" ] || [ -n "$opt_dry_run" ] || [ ! -f "$opt_output" ] || convert_output
 	return 0
 }
 
-# -c: the leftovers of runs that were killed with -9.
-clean_dead() {
-	for d in "$T"/instances/surfc_*; do
-		[ -d "$d" ] || continue
-		pid=${d##*/surfc_}
-		case $pid in '' | *[!0-9]*) continue ;; esac
-		kill -0 "$pid" 2>/dev/null && continue
-		w write "$d/events/enable" 0
-		w rmdir "$d" || say "cannot remove $d"
-		say "removed the instance of dead run $pid"
+# ---- -c: what runs killed with -9 left ----
+
+# run_state NAME: alive, dead, foreign (another pid namespace) or unknown
+# (a name without the run's identity); run_pid.
+run_state() {
+	run_pid=
+	case $1 in
+	surfc_*_*_*) ;;
+	*) state=unknown; return ;;
+	esac
+	rest=${1#surfc_}
+	run_pid=${rest%%_*}
+	rest=${rest#*_}
+	ns=${rest%%_*}
+	started=${rest#*_}
+	case $run_pid$ns$started in '' | *[!0-9]*) state=unknown; return ;; esac
+	if [ "$ns" != "$pid_ns" ]; then
+		state=foreign
+	elif process_start_time "$run_pid" && [ "$start_time" = "$started" ] &&
+		process_running "$run_pid"; then
+		state=alive
+	else
+		state=dead
+	fi
+}
+
+# leave_run NAME: says why a run that is not known to be dead stays.
+leave_run() {
+	case $state in
+	foreign) say "left $1: run $run_pid of another pid namespace (clean it up from there)" ;;
+	unknown) say "left $1: no identity in its name, it may be alive" ;;
+	esac
+}
+
+clean_dead_runs() {
+	pid_namespace $$
+	status=0
+	for dir in "$tracefs"/instances/surfc_*; do
+		[ -d "$dir" ] || continue
+		name=${dir##*/}
+		run_state "$name"
+		[ "$state" = dead ] || { leave_run "$name"; continue; }
+		# Its reader outlived it, holding the trace open.
+		trace_pipe_readers "$name"
+		for pid in $readers; do
+			stop_process "$pid" && say "stopped the reader $pid of dead run $run_pid"
+		done
+		tracefs_write write "$dir/events/enable" 0
+		if tracefs_write rmdir "$dir"; then
+			say "removed the instance of dead run $run_pid"
+		else
+			say "cannot remove $dir"
+			status=1
+		fi
 	done
-	for f in kprobe_events uprobe_events; do
-		[ -f "$T/$f" ] || continue
+	for file in kprobe_events uprobe_events; do
+		[ -f "$tracefs/$file" ] || continue
 		# Read the names first: removing them changes the file.
-		names=$(sed -n 's/^[pr]:\(surfc_[0-9]*\/[A-Za-z0-9_]*\) .*/\1/p' "$T/$f")
-		for ev in $names; do
-			pid=${ev%%/*}
-			pid=${pid#surfc_}
-			kill -0 "$pid" 2>/dev/null && continue
-			w append "$T/$f" "-:$ev" || say "cannot remove $ev"
-			say "removed $ev of dead run $pid"
+		events=$(sed -n 's/^[pr]:\(surfc_[0-9_]*\/[A-Za-z0-9_.]*\) .*/\1/p' "$tracefs/$file")
+		for event in $events; do
+			run_state "${event%%/*}"
+			[ "$state" = dead ] || { leave_run "$event"; continue; }
+			if tracefs_write append "$tracefs/$file" "-:$event"; then
+				say "removed $event of dead run $run_pid"
+			else
+				say "cannot remove $event"
+				status=1
+			fi
 		done
 	done
+	return "$status"
 }
 
 list_probes() {
-	G=surfc_PID
-	i=1
-	while [ "$i" -le "$SURFC_N" ]; do
-		printf '%s\n' "$(where "$i")"
-		get "$i" KIND
-		if [ "$v" = e ]; then
-			get "$i" NAME
-			printf '  event %s\n' "$v"
+	run_name=surfc_PID
+	for id in $probe_ids; do
+		load_probe "$id"
+		printf '%s\n' "$source"
+		if [ "$kind" = e ]; then
+			printf '  event %s\n' "$name"
 		else
-			definition "$i"
-			printf '  %s\n' "$def"
+			printf '  %s\n' "$definition"
 		fi
-		get "$i" FILTER
-		[ -z "$v" ] || printf '  filter %s\n' "$v"
-		i=$((i + 1))
+		[ -z "$filter" ] || printf '  filter %s\n' "$filter"
 	done
+}
+
+# dry_run: the writes a run would make, on any machine, as any user, with
+# no tracefs. SURFC_TRACEFS=DIR (the tests' fake tracefs) also runs the
+# checks against DIR; only a dry run reads it, and it writes nothing.
+dry_run() {
+	tracefs=/sys/kernel/tracing
+	dry_tracefs=${SURFC_TRACEFS:-}
+	if [ -n "$dry_tracefs" ]; then
+		tracefs=$dry_tracefs
+		preflight
+	fi
+	if kernel_mismatch; then
+		say "note: compiled for kernel $kernel_release, this is $kernel_other"
+	fi
+	run_name=surfc_PID
+	shell_pid=SHELL_PID
+	instance=$tracefs/instances/$run_name
+	arm
+	cleanup
 }
 
 main() {
 	parse_options "$@"
-	if [ -n "$list" ]; then
+	if [ -n "$opt_list" ]; then
 		list_probes
 		exit 0
 	fi
-	[ -n "$dry" ] || [ "$(id -u)" = 0 ] || die 3 "run me as root (or -n for a dry run)"
-	find_tracefs
-	if [ -n "$clean" ]; then
-		clean_dead
-		[ -z "$mounted" ] || umount "$T" 2>/dev/null
+	if [ -n "$opt_dry_run" ]; then
+		dry_run
 		exit 0
+	fi
+	[ "$(id -u)" = 0 ] || die 3 "run me as root (or -n for a dry run)"
+	find_tracefs
+	if [ -n "$opt_clean" ]; then
+		clean_dead_runs
+		exit_status=$?
+		[ -z "$mounted_tracefs" ] || umount "$tracefs" 2>/dev/null
+		exit "$exit_status"
 	fi
 	check_kernel
 	preflight
+	run_identity
 	trap cleanup EXIT
-	trap 'cleanup; exit 0' INT TERM HUP PIPE
+	trap 'cleanup; exit "$exit_status"' INT TERM HUP PIPE
 	arm
-	[ -n "$dry" ] && exit 0
-	say "tracing $SURFC_N probe(s)${dur:+ for $dur s}; Ctrl-C stops"
-	if [ -n "$dur" ]; then
-		# A subshell, so that killing it at the end stops the kill.
-		{ sleep "$dur" && kill -TERM $$; } >/dev/null 2>&1 &
-		timer=$!
-	fi
-	wait "$reader"
-	exit 0
+	count=0
+	for id in $probe_ids; do count=$((count + 1)); done
+	say "tracing $count probe(s)${opt_duration:+ for $opt_duration s}; Ctrl-C stops"
+	stream
+	cleanup
+	exit "$exit_status"
 }

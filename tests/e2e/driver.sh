@@ -11,7 +11,7 @@ bad() { echo "CASE $1 FAIL $2"; }
 armed() {
 	i=0
 	while [ $i -lt 100 ]; do
-		n=$(cat $T/instances/surfc_$1/events/surfc_$1/*/enable 2>/dev/null | grep -c 1)
+		n=$(cat $T/instances/surfc_$1_*/events/surfc_$1_*/*/enable 2>/dev/null | grep -c 1)
 		[ "$n" -ge "$2" ] && return 0
 		sleep 0.1
 		i=$((i + 1))

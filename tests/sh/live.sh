@@ -33,8 +33,8 @@ live_clean() {
 live_armed() {
 	i=0
 	while [ $i -lt 100 ]; do
-		n=$(grep -c 1 "$TR/instances/surfc_$1"/events/surfc_$1/*/enable \
-			"$TR/instances/surfc_$1"/events/sched/sched_process_exec/enable \
+		n=$(grep -c 1 "$TR/instances/surfc_$1"_*/events/surfc_"$1"_*/*/enable \
+			"$TR/instances/surfc_$1"_*/events/sched/sched_process_exec/enable \
 			2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
 		[ "$n" -ge "$2" ] && return 0
 		sleep 0.1
@@ -201,7 +201,7 @@ EOF
 	rc=$?
 	# Exit 1; the message names the probe's line and its definition.
 	if [ $rc = 1 ] && grep -q "arming failed: .*armfail.surf:2: P .*:0x7fffffff" "$out/armfail.err" &&
-	   grep -q "surfc:   p:surfc_[0-9]*/target_0x7fffffff .*target:0x7fffffff" "$out/armfail.err" &&
+	   grep -q "surfc:   p:surfc_[0-9_]*/target_0x7fffffff .*target:0x7fffffff" "$out/armfail.err" &&
 	   grep -q "failed: enabling it" "$out/armfail.err"; then
 		pass "live/armfail: the 2nd of 3 probes fails to arm: exit 1, its line and definition named"
 	else
@@ -246,9 +246,9 @@ EOF
 	kill -9 -$dead
 	wait $dead 2>/dev/null
 	sh "$out/k9.sh" -c 2>"$out/k9.err"
-	if [ -d "$TR/instances/surfc_$dead" ] || grep -q "surfc_$dead/" "$TR/uprobe_events"; then
+	if ls -d "$TR/instances/surfc_$dead"_* 2>/dev/null || grep -q "surfc_${dead}_" "$TR/uprobe_events"; then
 		fail "live/kill9: -c left run $dead's probes"
-	elif [ ! -d "$TR/instances/surfc_$alive" ]; then
+	elif ! ls -d "$TR/instances/surfc_$alive"_* >/dev/null 2>&1; then
 		fail "live/kill9: -c removed the live run $alive"
 	else
 		pass "live/kill9: -c removed the dead run's probes and instance only"
@@ -285,8 +285,10 @@ EOF
 }
 
 # A uprobe on libc's read(), which the script's reader calls to read the
-# trace: without the pid filter each event it reads makes another (127,300
-# events in 3 s here); with it, the reader has none and dd has its own.
+# trace: unless the reader is kept out, each event it reads makes another
+# (127,300 events in 3 s here); kept out, it has none and dd has its own.
+# The instance's set_event_notrace_pid holds the script's shell and, by
+# event-fork, its reader.
 live_no_self_feeding() {
 	libc=$(ldd /bin/cat | awk '/libc\.so/ { print $3 }')
 	cat >"$out/feed.surf" <<EOF
@@ -296,8 +298,8 @@ EOF
 	sh "$out/feed.sh" -q -d 3 -o "$out/feed.txt" &
 	pid=$!
 	live_armed $pid 1 || { fail "live/feed: never armed"; wait $pid; return; }
-	reader=$(sed -n 's/.*common_pid!=\([0-9]*\)$/\1/p' \
-		"$TR/instances/surfc_$pid/events/surfc_$pid/read/filter")
+	reader=$(pgrep -P $pid -x cat)
+	notrace=$(sort -n "$TR/instances/surfc_$pid"_*/set_event_notrace_pid | tr '\n' ' ')
 	dd if=/dev/zero of=/dev/null bs=1 count=300 2>/dev/null &
 	ddpid=$!
 	wait $ddpid
@@ -308,13 +310,58 @@ EOF
 	total=$(wc -l <"$out/feed.txt")
 	mine=$(grep -c -- "-\($reader\|$pid\)  *\[" "$out/feed.txt")
 	dd=$(grep -c -- "-$ddpid  *\[" "$out/feed.txt")
-	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ]; then
-		pass "live/feed: uprobe on libc read: the script's shell and reader 0 events, dd $dd for its 300 reads, $total in all"
+	kept=no
+	case " $notrace " in
+	*" $pid "*)
+		case " $notrace " in *" $reader "*) kept=yes ;; esac ;;
+	esac
+	if [ -n "$reader" ] && [ "$mine" = 0 ] && [ "$dd" -ge 300 ] && [ "$dd" -le 310 ] &&
+	   [ $kept = yes ]; then
+		pass "live/feed: uprobe on libc read: the script's shell and reader (set_event_notrace_pid: $notrace) 0 events, dd $dd for its 300 reads, $total in all"
 	else
-		fail "live/feed: reader '$reader' $mine events, dd $dd, $total in all"
+		fail "live/feed: reader '$reader' $mine events, dd $dd, $total in all, notrace '$notrace'"
 		awk '{ print $1 }' "$out/feed.txt" | sort | uniq -c | sort -rn | head -5
 	fi
 	live_clean feed
+}
+
+# The -d timer's sleeps are the script's own children: none may show in
+# its events. The test samples the script's children while it runs; its
+# own marker's exec must show, once.
+live_no_self_exec() {
+	cat >"$out/selfexec.surf" <<'EOF'
+e sched/sched_process_exec
+EOF
+	live_compile selfexec || return
+	sh "$out/selfexec.sh" -q -d 3 -o "$out/selfexec.txt" &
+	pid=$!
+	live_armed $pid 1 || { fail "live/selfexec: never armed"; wait $pid; return; }
+	"$out/surfc_marker" &
+	marker=$!
+	wait $marker
+	children=
+	while kill -0 $pid 2>/dev/null; do
+		# Children and grandchildren (a timer in a subshell).
+		kids=$(pgrep -d, -P $pid)
+		children="$children ${kids:+$(echo $kids | tr , ' ') $(pgrep -P "$kids" | tr '\n' ' ')}"
+		sleep 0.05
+	done
+	wait $pid
+	rc=$?
+	children=$(printf '%s\n' $children | sort -u)
+	sampled=0 seen=0
+	for c in $children; do
+		sampled=$((sampled + 1))
+		! grep -q " pid=$c old_pid=" "$out/selfexec.txt" || seen=$((seen + 1))
+	done
+	m=$(grep -c "filename=$out/surfc_marker pid=$marker " "$out/selfexec.txt")
+	if [ $rc = 0 ] && [ "$sampled" -ge 3 ] && [ "$seen" = 0 ] && [ "$m" = 1 ]; then
+		pass "live/selfexec: -d 3: none of the script's $sampled descendants (sampled) in its sched_process_exec events; the marker's exec once"
+	else
+		fail "live/selfexec: exit $rc, $seen of $sampled children seen, marker $m"
+		head -5 "$out/selfexec.txt"
+	fi
+	live_clean selfexec
 }
 
 if live_setup; then
@@ -331,5 +378,6 @@ if live_setup; then
 	live_kill9
 	live_side_by_side
 	live_no_self_feeding
+	live_no_self_exec
 	echo '-:othertool/keepme' >>"$TR/uprobe_events"
 fi
