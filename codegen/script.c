@@ -60,34 +60,6 @@ static const char *binary_identity(const char *path)
 	return last_id;
 }
 
-/* The features a fetcharg uses, named as the tracefs README names them, so
- * that the script can check the target kernel has them. */
-static void add_features(struct strbuf *sb, const char *fa)
-{
-	static const struct {
-		const char *in, *readme;
-	} feats[] = {
-		{":ustring", "ustring"}, {":symstr", "symstr"},
-		{":string", "string"},   {":symbol", "symbol"},
-		{":char", "char"},       {":b", "b<bit-width>"},
-		{"]", "<array-size>"},   {":x", "x8/16/32/64"},
-		{"$arg", "$arg<N>"},     {"+u", "[u]<offset>"},
-		{"-u", "[u]<offset>"},   {"\\\"", "imm-string"},
-		{"\\", "imm-value"},
-	};
-	for (size_t i = 0; i < sizeof(feats) / sizeof(feats[0]); i++) {
-		if (!strstr(fa, feats[i].in))
-			continue;
-		if (!strcmp(feats[i].in, ":string") && strstr(fa, ":ustring"))
-			continue;
-		if (!strcmp(feats[i].in, "\\") && strstr(fa, "\\\""))
-			continue;
-		if (sb->s && strstr(sb->s, feats[i].readme))
-			continue;
-		sb_printf(sb, "%s%s", sb->len ? " " : "", feats[i].readme);
-	}
-}
-
 static void put_probe(FILE *f, size_t i, const struct probe *p,
 		      const struct options *opt)
 {
@@ -100,13 +72,17 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	sb_puts(&src, text);
 	free(text);
 	char *shown = inert_text(src.s);
+	/* What the kernel must offer, as its tracefs README names it, so
+	 * that the script can check before arming (fetchtype.c). */
+	unsigned features = 0;
 	for (size_t a = 0; a < p->nargs; a++) {
-		add_features(&feats, p->plans[a].fetcharg);
+		features |= p->plans[a].features;
 		const char *c = arg_conversion(p->args[a].name);
 		if (c)
 			sb_printf(&conv, "%s%s=%s", conv.len ? "," : "",
 				  p->args[a].name, c);
 	}
+	put_features(&feats, features);
 	char *rest = probe_target_and_args(p);
 	char *filter = probe_filter_text(p, opt);
 	char kind = p->kind == PROBE_EVENT ? 'e' : p->uprobe ? 'u' : 'k';
