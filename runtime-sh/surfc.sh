@@ -49,7 +49,8 @@ awk_conversions=       # "EVENT:FIELD=KIND,...;..." for convert.awk
 notrace=               # the instance keeps the script's processes out itself
 dry_tracefs=           # a dry run's fake tracefs (the tests')
 defined_ids=           # probes whose definitions were written
-enabled_ids=           # probes enabled in the instance
+enabled_ids=           # probes enabled in the instance one by one
+group_enabled=         # the run's event group was enabled as a whole
 made_instance=
 mounted_tracefs=
 cleaned=
@@ -309,7 +310,7 @@ check_kernel() {
 	say "warning: compiled for kernel $kernel_release, this is $kernel_other; arming anyway (-f)"
 }
 
-# check_functions: every kernel function is probe-able: one pass over
+# check_functions: every function in wanted is probe-able: one pass over
 # available_filter_functions ("name" or "name [module]") for all of them;
 # the rest must be text in kallsyms and not in the kprobe blacklist.
 check_functions() {
@@ -395,13 +396,18 @@ check_features() {
 	done
 }
 
-# preflight: one pass over the probes (each binary read once), then one
-# pass over the kernel's function lists for all functions.
+# preflight: one pass over the probes (each binary read once). Kernel
+# functions are not looked up here: available_filter_functions is tens of
+# thousands of lines the kernel makes on every read, which cost more than
+# arming itself. The kernel checks each function when its definition is
+# written, and only a refused definition has them looked up
+# (definition_refused), so the message and the status are the same. A
+# dry run, which writes nothing, looks them all up here.
 preflight() {
 	readme=
 	[ ! -r "$tracefs/README" ] || readme=$(cat "$tracefs/README")
-	wanted=
 	checked=' '
+	wanted=
 	for id in $probe_ids; do
 		eval "kind=\$probe_${id}_kind name=\$probe_${id}_name
 			function=\$probe_${id}_function binary=\$probe_${id}_binary
@@ -426,7 +432,8 @@ preflight() {
 		esac
 		[ -z "$readme" ] || [ -z "$features" ] || check_features
 	done
-	check_functions
+	# A dry run writes nothing for the kernel to refuse: it looks them up.
+	[ -z "$opt_dry_run" ] || check_functions
 }
 
 # ---- arm ----
@@ -459,9 +466,20 @@ define_probes() {
 	for id in $probe_ids; do
 		place_probe "$id"
 		[ "$kind" != e ] || continue
-		tracefs_write append "$events_file" "$definition" || arm_failed "the definition"
+		tracefs_write append "$events_file" "$definition" || definition_refused
 		defined_ids="$defined_ids $id"
 	done
+}
+
+# definition_refused: a kernel function that cannot be probed here is
+# said so (exit 3, the environment); anything else shows the kernel's
+# own words (exit 1).
+definition_refused() {
+	if [ "$kind" = k ]; then
+		eval "wanted=\$probe_${id}_function"
+		check_functions
+	fi
+	arm_failed "the definition"
 }
 
 # start_reader: the reader is always cat, which drains trace_pipe as fast
@@ -558,8 +576,25 @@ set_filters() {
 	done
 }
 
+# enable_probes: the run's own group in one write (the kernel enables all
+# its events at once), then each existing event. When the group's write
+# is refused, each event is enabled alone, so that the one the kernel
+# refuses is named; cleanup disables the whole group either way.
 enable_probes() {
+	one_by_one=
 	for id in $probe_ids; do
+		eval "kind=\$probe_${id}_kind"
+		if [ "$kind" = e ]; then
+			one_by_one="$one_by_one $id"
+		else
+			group_enabled=1
+		fi
+	done
+	if [ -n "$group_enabled" ] &&
+		! tracefs_write write "$instance/events/$run_name/enable" 1; then
+		one_by_one=$probe_ids
+	fi
+	for id in $one_by_one; do
 		probe_dir "$id"
 		tracefs_write write "$event_dir/enable" 1 || arm_failed "enabling it"
 		enabled_ids="$enabled_ids $id"
@@ -682,8 +717,12 @@ cleanup() {
 	[ -z "$cleaned" ] || return 0
 	cleaned=1
 	trap '' INT TERM HUP PIPE
+	[ -z "$group_enabled" ] ||
+		tracefs_write write "$instance/events/$run_name/enable" 0
 	for id in $enabled_ids; do
 		probe_dir "$id"
+		[ "$kind" = e ] || [ -z "$group_enabled" ] ||
+			continue # disabled with its group
 		tracefs_write write "$event_dir/enable" 0
 	done
 	[ -n "$opt_dry_run" ] || [ -z "$reader_pid$converter_pid" ] || stop_reader

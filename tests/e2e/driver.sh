@@ -174,6 +174,20 @@ case_duration() {
 }
 
 # A script compiled for the 6.1 kernel on this one: exit 4, and -f arms.
+# A function the kernel will not probe (notify_die is NOKPROBE_SYMBOL on
+# every arch): the kernel refuses its definition after vfs_read's was
+# written; the run names the probe, exits 1 or 3, and leaves nothing.
+case_refused() {
+	sh refused.sh -q -d 2 -o /dev/null 2>/tmp/refused.err
+	rc=$?
+	if { [ $rc = 1 ] || [ $rc = 3 ]; } && grep -q 'refused.surf:2: p notify_die' /tmp/refused.err; then
+		ok refused "exit $rc: $(head -n 1 /tmp/refused.err)"
+	else
+		bad refused "exit $rc: $(cat /tmp/refused.err)"
+	fi
+	clean refused
+}
+
 case_identity() {
 	sh ident.sh -q -d 1 -o /dev/null 2>/tmp/ident.err
 	rc=$?

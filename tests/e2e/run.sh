@@ -116,8 +116,8 @@ e2e_offset() {
 # The matrix of issue 5: Debian 12's 6.1 cloud kernel on amd64 (DWARF) and
 # arm64 (the BTF in its Image), and the 6.12 cloud kernel on amd64 (BTF).
 e2e_all() {
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread"
-	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused"
+	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused"
 	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity"
 }
 

@@ -91,7 +91,9 @@ script_output
 script_inject() {
 	dir=$out/inject
 	rm -rf "$dir" && mkdir -p "$dir"
-	name=$(printf "a'\$(>PWNED)\`>PWNED\`\n>PWNED;\033[31m.surf")
+	# A name with control characters is refused (below); this one has
+	# every other kind of trouble.
+	name=$(printf "a'\$(>PWNED)\`>PWNED\` >PWNED;\"x.surf")
 	printf '%s\n' 'p kernel_clone s=\"$(>PWNED)`>PWNED`'"'"';>PWNED" f:comm=="$(>PWNED)"' \
 		"e sched/sched_process_exec f:comm==\"';>PWNED;'\"||comm==\"$(printf '\033]0;x\007')\"" \
 		>"$dir/$name"
@@ -101,6 +103,9 @@ script_inject() {
 		-o inject.sh "$name" -e "$expr" && "$SURFC" -S --btf "$KBTF" --arch x86_64 "$name" -e "$expr" >show.sh) ||
 		{ fail "script/inject: compile"; return; }
 	refused=0
+	nl=$(printf "a\n>PWNED;\033[31m.surf")
+	cp "$dir/$name" "$dir/$nl"
+	(cd "$dir" && "$SURFC" --no-types "$nl" -o nl.sh) >/dev/null 2>&1 || refused=$((refused + 1))
 	"$SURFC" --no-types -e "P /bin/tr'ue:0x10" >/dev/null 2>&1 || refused=$((refused + 1))
 	"$SURFC" --no-types -e 'P /bin/$(>PWNED):0x10' >/dev/null 2>&1 || refused=$((refused + 1))
 	"$SURFC" --no-types -e 'p:n$(>PWNED) kernel_clone' >/dev/null 2>&1 || refused=$((refused + 1))
@@ -114,11 +119,11 @@ script_inject() {
 	ctl=$(cat "$dir/inject.sh" "$dir/show.sh" | grep '^#' |
 		LC_ALL=C grep -c "$(printf '[\001-\010\013-\037\177]')")
 	(cd "$dir" && mkdir -p events/surfc && sh show.sh >/dev/null 2>&1)
-	if [ ! -e "$dir/PWNED" ] && [ "$refused" = 3 ] && [ "$ctl" = 0 ] && [ "$runs" = 18 ] &&
+	if [ ! -e "$dir/PWNED" ] && [ "$refused" = 4 ] && [ "$ctl" = 0 ] && [ "$runs" = 18 ] &&
 	   shellcheck -s sh "$dir/inject.sh" >"$dir/sc.out" 2>&1; then
-		pass "script/inject: hostile file name, -e, --kernel-release, filters, immediates: -h/-l/-n (exit 0) under six shells and -S ran nothing; comments inert; shellcheck clean"
+		pass "script/inject: hostile file names (control characters refused), -e, --kernel-release, filters, immediates: -h/-l/-n (exit 0) under six shells and -S ran nothing; comments inert; shellcheck clean"
 	else
-		fail "script/inject: marker $(ls "$dir/PWNED" 2>/dev/null), $refused of 3 refused, $runs of 18 runs exit 0, $ctl comment lines with control characters"
+		fail "script/inject: marker $(ls "$dir/PWNED" 2>/dev/null), $refused of 4 refused, $runs of 18 runs exit 0, $ctl comment lines with control characters"
 		head -5 "$dir/sc.out"
 	fi
 }
