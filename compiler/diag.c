@@ -179,13 +179,8 @@ static struct diagnostic *push(struct diags *d, enum severity sev,
 	}
 	struct diagnostic *g = &d->v[d->n++];
 	memset(g, 0, sizeof(*g));
-	va_list aq;
-	va_copy(aq, ap);
-	int n = vsnprintf(NULL, 0, fmt, aq);
-	va_end(aq);
-	char *raw = xmalloc((size_t)n + 1);
-	vsnprintf(raw, (size_t)n + 1, fmt, ap);
-	g->msg = sanitize(raw, (size_t)n);
+	char *raw = xvprintf(fmt, ap);
+	g->msg = sanitize(raw, strlen(raw));
 	free(raw);
 	g->sev = sev;
 	g->seq = d->seq++;
@@ -240,11 +235,7 @@ void diag_suggest(struct diags *d, const struct source *src, struct loc loc,
 {
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *msg = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(msg, (size_t)n + 1, fmt, ap);
+	char *msg = xvprintf(fmt, ap);
 	va_end(ap);
 	const char *sep = near || otherwise ? "; " : "";
 	const char *tail = near ? "did you mean '" : otherwise ? otherwise : "";

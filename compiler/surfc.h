@@ -26,6 +26,9 @@ char *arena_printf(struct arena *, const char *, ...)
 void *xmalloc(size_t);
 void *xrealloc(void *, size_t);
 char *xstrdup(const char *);
+/* A malloc'ed printf. */
+char *xprintf(const char *, ...) __attribute__((format(printf, 1, 2)));
+char *xvprintf(const char *, va_list) __attribute__((format(printf, 1, 0)));
 
 struct strbuf {
 	char *s;

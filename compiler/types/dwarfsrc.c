@@ -775,22 +775,6 @@ static const struct arch *arch_of_elf(Elf *elf)
 			   eh.e_ident[EI_DATA] == ELFDATA2MSB);
 }
 
-static char *xprintf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *xprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	char *s = xmalloc((size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	return s;
-}
-
 /* Why an ELF file cannot be read whole, or NULL: libelf and libdw only
  * say "no DWARF" of a file cut short (a partial download, a full disk),
  * so the headers are checked against the file's size first. */
