@@ -262,6 +262,26 @@ static FILE *open_output(const char *path, struct diags *dg)
 /* The type source: what the flags name, else the running kernel's. A
  * named source that cannot be read is an error; a missing default only
  * leaves the probes without types. */
+/* --arch defaults to what the types say (the ELF's machine, or BTF's
+ * struct pt_regs), and must agree with it. */
+static bool agree_on_arch(const struct cli *cli, struct options *opt,
+			  const char *path, struct diags *dg)
+{
+	const struct arch *types_arch = opt->types->arch;
+	if (types_arch && !cli->arch) {
+		opt->arch = types_arch;
+	} else if (types_arch && types_arch != opt->arch) {
+		diag_plain(dg, path, SEV_ERROR, "these types are for %s, "
+			   "not for %s", types_arch->name, opt->arch->name);
+		return false;
+	} else if (!types_arch && !cli->arch && path) {
+		diag_plain(dg, path, SEV_ERROR, "cannot tell which architecture "
+			   "these types are for: pass --arch");
+		return false;
+	}
+	return true;
+}
+
 static bool open_types(const struct cli *cli, struct options *opt,
 		       struct diags *dg)
 {
@@ -283,18 +303,9 @@ static bool open_types(const struct cli *cli, struct options *opt,
 	free(err);
 	if (!opt->types)
 		return true;
-	/* --arch defaults to what the types say (the ELF's machine, or
-	 * BTF's struct pt_regs), and must agree with it. */
-	const struct arch *types_arch = opt->types->arch;
-	if (types_arch && !cli->arch) {
-		opt->arch = types_arch;
-	} else if (types_arch && types_arch != opt->arch) {
-		diag_plain(dg, path, SEV_ERROR, "these types are for %s, "
-			   "not for %s", types_arch->name, opt->arch->name);
-		return false;
-	} else if (!types_arch && !cli->arch && path) {
-		diag_plain(dg, path, SEV_ERROR, "cannot tell which architecture "
-			   "these types are for: pass --arch");
+	if (!agree_on_arch(cli, opt, path, dg)) {
+		typesrc_close(opt->types);
+		opt->types = NULL;
 		return false;
 	}
 	opt->types->arch = opt->arch;
