@@ -62,6 +62,8 @@ opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw=''
 # ---- messages ----
 
 usage() {
+	kernel_text="kernel $kernel_release"
+	[ -n "$kernel_release" ] || kernel_text="any kernel: compiled without one"
 	cat <<EOF
 usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
@@ -80,7 +82,7 @@ failed; 2 usage; 3 environment (not root, no tracefs, the kernel lacks a
 probe type, function, event or binary); 4 not the kernel or binary compiled
 for (-f arms anyway); 5 writing the output failed. -c: 0 nothing of a dead
 run is left, 1 something could not be removed.
-Probes (surfc $surfc_version, $surfc_arch${kernel_release:+, kernel $kernel_release}):
+Probes (surfc $surfc_version, $surfc_arch, $kernel_text):
 EOF
 	for id in $probe_ids; do
 		load_probe "$id"
@@ -305,6 +307,7 @@ kernel_mismatch() {
 }
 
 check_kernel() {
+	[ -n "$kernel_release" ] || say "warning: compiled without a kernel's identity (a bare BTF file without --kernel-release?): nothing checks that its offsets fit this kernel"
 	kernel_mismatch || return 0
 	[ -n "$opt_force" ] || die 4 "compiled for kernel $kernel_release, this is $kernel_other: offsets may differ (-f arms anyway)"
 	say "warning: compiled for kernel $kernel_release, this is $kernel_other; arming anyway (-f)"
@@ -841,6 +844,8 @@ dry_run() {
 	fi
 	if kernel_mismatch; then
 		say "note: compiled for kernel $kernel_release, this is $kernel_other"
+	elif [ -z "$kernel_release" ]; then
+		say "note: compiled without a kernel's identity: it would arm on any kernel"
 	fi
 	run_name=surfc_PID
 	shell_pid=SHELL_PID

@@ -66,15 +66,17 @@ C
 }
 
 # A script from a bare BTF file without --kernel-release arms anywhere:
-# the compiler says so.
+# the compiler says so, and so do the script's -h, dry run and banner.
 release_warning() {
 	"$SURFC" --btf "$KBTF" -e 'p vfs_read' -o "$out/anykernel.sh" 2>"$out/anykernel.err"
 	printf '%s: warning: %s\n' "$KBTF" "these types do not say which kernel they belong to, so the script will arm on any kernel: pass --kernel-release (the target's uname -r)" >"$out/anykernel.want"
 	if cmp -s "$out/anykernel.want" "$out/anykernel.err" &&
 	   grep -q '^# kernel: any' "$out/anykernel.sh" &&
+	   sh "$out/anykernel.sh" -h | grep -q '^Probes (.*, any kernel: compiled without one):$' &&
+	   sh "$out/anykernel.sh" -n 2>&1 >/dev/null | grep -q "^surfc: note: compiled without a kernel's identity: it would arm on any kernel$" &&
 	   "$SURFC" --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 -e 'p vfs_read' \
 		-o "$out/onekernel.sh" 2>"$out/onekernel.err" && [ ! -s "$out/onekernel.err" ]; then
-		pass "arch/btf: a bare BTF without --kernel-release gets a warning"
+		pass "arch/btf: a bare BTF without --kernel-release gets a warning; the script's -h and -n say it knows no kernel"
 	else
 		fail "arch/btf: the any-kernel warning"
 		diff "$out/anykernel.want" "$out/anykernel.err"
