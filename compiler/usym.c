@@ -114,8 +114,8 @@ bool usym_resolve(const char *path, const char *symbol,
 
 /* The GNU build-id note of an open ELF: the file offset and length of its
  * bytes. Program headers first (what the loader maps), then sections. */
-static bool note_build_id(Elf *elf, Elf_Data *data, size_t base,
-			  size_t *off, size_t *len)
+static bool note_build_id(Elf_Data *data, size_t base, size_t *off,
+			  size_t *len)
 {
 	GElf_Nhdr nh;
 	size_t pos = 0, name_off, desc_off;
@@ -127,7 +127,6 @@ static bool note_build_id(Elf *elf, Elf_Data *data, size_t base,
 			return true;
 		}
 	}
-	(void)elf;
 	return false;
 }
 
@@ -141,7 +140,7 @@ static bool find_build_id(Elf *elf, size_t *off, size_t *len)
 				continue;
 			Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
 							   ph.p_filesz, ELF_T_NHDR);
-			if (note_build_id(elf, d, ph.p_offset, off, len))
+			if (note_build_id(d, ph.p_offset, off, len))
 				return true;
 		}
 	}
@@ -150,7 +149,7 @@ static bool find_build_id(Elf *elf, size_t *off, size_t *len)
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
 			continue;
-		if (note_build_id(elf, elf_getdata(scn, NULL), sh.sh_offset, off, len))
+		if (note_build_id(elf_getdata(scn, NULL), sh.sh_offset, off, len))
 			return true;
 	}
 	return false;
