@@ -38,7 +38,7 @@ endif
 # Debian packages: to build, and to run the tests.
 BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
-	original-awk lz4 linux-perf time binutils util-linux \
+	original-awk lz4 linux-perf time binutils util-linux python3 \
 	qemu-system-x86 qemu-system-arm cpio zstd
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
