@@ -27,8 +27,10 @@ enum {
 	/* A line written to kprobe_events/uprobe_events, without its
 	 * newline: WRITE_BUFSIZE (4096) less 2 (trace_parse_run_command). */
 	MAX_DEFINITION_LEN = 4094,
-	/* The script's group is surfc_PID: up to 7 digits more than -S's. */
-	GROUP_PID_LEN = 8,
+	/* The script's group is surfc_<pid>_<pidns>_<start>: the pid (7
+	 * digits), the pid namespace's inode (10) and the start time in
+	 * clock ticks (20) make it up to 40 bytes longer than -S's surfc. */
+	RUN_NAME_EXTRA = 40,
 };
 /* trace_kprobe.c refuses SYMBOL+OFFSET past UINT_MAX. */
 #define MAX_KPROBE_OFFSET 0xffffffffULL
@@ -1100,13 +1102,13 @@ static void check_definitions(struct checker *c, struct program *prog)
 		if (!resolved)
 			continue;
 		char *def = probe_definition(p, c->opt->group);
-		size_t len = strlen(def) + GROUP_PID_LEN;
+		size_t len = strlen(def) + RUN_NAME_EXTRA;
 		free(def);
 		if (len <= MAX_DEFINITION_LEN)
 			continue;
 		c->src = p->src;
-		ERR(c, p->loc, "the probe's definition is %zu bytes (in the "
-		    "script's group surfc_PID); the kernel takes lines of at "
+		ERR(c, p->loc, "the probe's definition is %zu bytes (with the "
+		    "script's longest group name); the kernel takes lines of at "
 		    "most %d", len, MAX_DEFINITION_LEN);
 	}
 }
