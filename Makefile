@@ -5,6 +5,7 @@
 #   make check SANITIZE=1  the same tests against an ASan+UBSan build
 #   make fuzz            build the libFuzzer target (clang): build/fuzz/surfc-fuzz
 #   make mutate          build the mutation harness (tests/mutate.c)
+#   make unit            build the unit tests (tests/unit/)
 #   make demo            build, then compile a sample and show the result
 #   make deps            install the Debian packages the build and tests use
 #   make install PREFIX=/usr/local DESTDIR=
@@ -43,7 +44,8 @@ TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellch
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
-	compiler/ast.c compiler/fetchtype.c compiler/check.c compiler/usym.c \
+	compiler/ast.c compiler/fetchtype.c compiler/conversion.c \
+	compiler/packet.c compiler/plan.c compiler/check.c compiler/usym.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/dwarfsrc.c compiler/typecheck.c compiler/describe.c \
 	codegen/fetcharg.c codegen/show.c codegen/script.c grammar/parse.c
@@ -51,6 +53,7 @@ LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 	$(BUILD)/grammar/lexer.o $(BUILD)/runtime.o
 MAIN_OBJ := $(BUILD)/compiler/main.o
 MUTATE := $(BUILD)/tests/mutate
+UNIT := $(BUILD)/tests/unit/render
 
 # The libFuzzer target: always clang, always ASan+UBSan, its own objects.
 FUZZ_CC ?= clang
@@ -64,7 +67,7 @@ FUZZ_OBJS := $(SRCS:%.c=$(FUZZ_BUILD)/%.o) $(FUZZ_BUILD)/grammar/parser.o \
 	$(FUZZ_BUILD)/grammar/lexer.o $(FUZZ_BUILD)/runtime.o \
 	$(FUZZ_BUILD)/tests/fuzz/fuzz.o
 
-.PHONY: all check demo deps install clean fuzz mutate e2e
+.PHONY: all check demo deps install clean fuzz mutate unit e2e
 all: $(SURFC)
 
 $(SURFC): $(MAIN_OBJ) $(BUILD)/libsurfc.a
@@ -75,6 +78,9 @@ $(BUILD)/libsurfc.a: $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(MUTATE): $(BUILD)/tests/mutate.o $(BUILD)/libsurfc.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(UNIT): $(BUILD)/tests/unit/render.o $(BUILD)/libsurfc.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(FUZZ): $(FUZZ_OBJS)
@@ -124,13 +130,15 @@ fuzz: $(FUZZ)
 
 mutate: $(MUTATE)
 
+unit: $(UNIT)
+
 e2e: deps
 	$(MAKE) $(SURFC)
 	SURFC=$(SURFC) sh tests/e2e/run.sh
 
 check: deps
-	$(MAKE) $(SURFC) $(MUTATE) $(FUZZ)
-	SURFC=$(SURFC) MUTATE=$(MUTATE) FUZZ=$(FUZZ) sh tests/run.sh
+	$(MAKE) $(SURFC) $(MUTATE) $(UNIT) $(FUZZ)
+	SURFC=$(SURFC) MUTATE=$(MUTATE) UNIT=$(UNIT) FUZZ=$(FUZZ) sh tests/run.sh
 
 demo: deps
 	$(MAKE) $(SURFC)

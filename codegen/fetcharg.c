@@ -1,5 +1,7 @@
-/* fetcharg.c: fetch plans to the text tracefs takes: the probe definition
- * line for kprobe_events/uprobe_events, and the filter expression. */
+/* fetcharg.c: the one place where fetch plans (compiler/plan.c) become the
+ * text tracefs takes, for a given kernel's arch and features: each
+ * argument's fetcharg, the probe definition line for
+ * kprobe_events/uprobe_events, and the filter expression. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,19 +39,114 @@ static void put_target(struct strbuf *sb, const struct target *t)
 	}
 }
 
-char *probe_target_and_args(const struct probe *p)
+static void put_offset_styled(struct strbuf *sb, long long off,
+			      enum offset_style style)
+{
+	unsigned long long mag = off < 0 ? -(unsigned long long)off
+					 : (unsigned long long)off;
+	if (style == OFF_HEX)
+		sb_printf(sb, "0x%llx", mag);
+	else if (style == OFF_DEC)
+		sb_printf(sb, "%llu", mag);
+	else
+		put_offset(sb, mag);
+}
+
+static void put_base(struct strbuf *sb, const struct fetch_base *b,
+		     const struct render_target *rt)
+{
+	struct fetch_base reg;
+	switch (b->kind) {
+	case FB_NONE:
+		break;
+	case FB_REG:
+		sb_printf(sb, "%%%s", b->text);
+		break;
+	case FB_STACK:
+		sb_puts(sb, "$stack");
+		break;
+	case FB_STACKN:
+		sb_printf(sb, "$stack%lld", b->n);
+		break;
+	case FB_ARGN:
+		/* $argN at a function's entry is the calling convention's
+		 * place of the argument: where a kernel lacks $argN, that
+		 * place says the same. */
+		if (!(rt->features & FEAT_ARGN) &&
+		    arch_arg_base(rt->arch, (unsigned)(b->n - 1), &reg) &&
+		    reg.kind != FB_ARGN) {
+			put_base(sb, &reg, rt);
+			break;
+		}
+		sb_printf(sb, "$arg%lld", b->n);
+		break;
+	case FB_RETVAL:
+		sb_puts(sb, "$retval");
+		break;
+	case FB_COMM:
+		sb_puts(sb, "$comm");
+		break;
+	case FB_SYM:
+		sb_printf(sb, "@%s", b->text);
+		break;
+	case FB_IMM:
+		sb_printf(sb, "\\%s", b->text);
+		break;
+	case FB_IMMSTR:
+		sb_printf(sb, "\\\"%s\"", b->text);
+		break;
+	}
+}
+
+void put_fetch_type(struct strbuf *sb, const struct fetch_final *t)
+{
+	if (t->type->is_bitfield)
+		sb_printf(sb, "b%u@%u/%u", t->bf_width, t->bf_offset,
+			  t->bf_container);
+	else
+		sb_puts(sb, t->type->name);
+	if (t->count)
+		sb_printf(sb, "[%u]", t->count);
+}
+
+void put_fetcharg(struct strbuf *sb, const struct argplan *p,
+		  const struct render_target *rt)
+{
+	/* +OFF( ... ) around the base, the outermost dereference first. */
+	for (unsigned i = p->nderefs; i-- > 0;) {
+		const struct fetch_deref *d = &p->derefs[i];
+		sb_puts(sb, d->off < 0 ? "-" : "+");
+		if (d->user)
+			sb_putc(sb, 'u');
+		put_offset_styled(sb, d->off, d->style);
+		sb_putc(sb, '(');
+	}
+	put_base(sb, &p->base, rt);
+	for (unsigned i = 0; i < p->nderefs; i++)
+		sb_putc(sb, ')');
+	if (p->type.type) {
+		sb_putc(sb, ':');
+		put_fetch_type(sb, &p->type);
+	}
+}
+
+char *probe_target_and_args(const struct probe *p,
+			    const struct render_target *rt)
 {
 	struct strbuf sb = {0};
 	put_target(&sb, &p->target);
-	for (size_t i = 0; i < p->nargs; i++)
-		sb_printf(&sb, " %s=%s", p->args[i].name, p->plans[i].fetcharg);
+	for (size_t i = 0; i < p->nargs; i++) {
+		sb_printf(&sb, " %s=", p->args[i].name);
+		put_fetcharg(&sb, &p->plans[i], rt);
+	}
 	return sb.s;
 }
 
-char *probe_definition(const struct probe *p, const char *group)
+char *probe_definition(const struct probe *p, const char *group,
+		       const struct render_target *rt)
 {
 	struct strbuf sb = {0};
-	char *rest = probe_target_and_args(p);
+	char *rest = probe_target_and_args(p, rt);
 	sb_printf(&sb, "%c:%s/%s %s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
 		  p->event, rest);
 	free(rest);
@@ -91,28 +188,14 @@ static unsigned long long bswap(unsigned long long v, unsigned bits)
 	return r;
 }
 
-/* Byte-order width of a b16_/b32_/b64_/B..._ argument name, or 0. */
-static unsigned swap_bits(const char *name)
-{
-	if ((name[0] != 'b' && name[0] != 'B') || !strchr("136", name[1]))
-		return 0;
-	if (!strncmp(name + 1, "16_", 3))
-		return 16;
-	if (!strncmp(name + 1, "32_", 3))
-		return 32;
-	if (!strncmp(name + 1, "64_", 3))
-		return 64;
-	return 0;
-}
-
 /* Constants compared with ip_ and bNN_ arguments become the raw value the
  * kernel stores, so that the filter runs in the kernel. */
 static void put_value(struct strbuf *sb, const struct fexpr *f,
-		      const struct options *opt)
+		      const struct arch *arch)
 {
 	const struct fvalue *v = &f->value;
-	bool big = opt->arch->big_endian;
-	unsigned bits = swap_bits(f->field);
+	bool big = arch->big_endian;
+	const struct conversion *conv = conversion_of(f->field);
 	switch (v->kind) {
 	case FV_IPV4: {
 		unsigned b[4];
@@ -124,8 +207,8 @@ static void put_value(struct strbuf *sb, const struct fexpr *f,
 		break;
 	}
 	case FV_NUM:
-		if (bits && !big)
-			sb_printf(sb, "0x%llx", bswap(v->num, bits));
+		if (conv && conv->swapped && !big)
+			sb_printf(sb, "0x%llx", bswap(v->num, conv->bits));
 		else
 			sb_puts(sb, v->text);
 		break;
@@ -153,7 +236,7 @@ static int precedence(enum fexpr_kind k)
 }
 
 static void put_fexpr(struct strbuf *sb, const struct fexpr *f, int min,
-		      const struct options *opt)
+		      const struct arch *arch)
 {
 	int prec = precedence(f->kind);
 	if (prec < min)
@@ -161,28 +244,28 @@ static void put_fexpr(struct strbuf *sb, const struct fexpr *f, int min,
 	switch (f->kind) {
 	case FX_OR:
 	case FX_AND:
-		put_fexpr(sb, f->left, prec, opt);
+		put_fexpr(sb, f->left, prec, arch);
 		sb_puts(sb, f->kind == FX_OR ? "||" : "&&");
-		put_fexpr(sb, f->right, prec + 1, opt);
+		put_fexpr(sb, f->right, prec + 1, arch);
 		break;
 	case FX_NOT:
 		sb_putc(sb, '!');
-		put_fexpr(sb, f->left, 4, opt);
+		put_fexpr(sb, f->left, 4, arch);
 		break;
 	case FX_CMP:
 		sb_printf(sb, "%s%s", f->field, cmp_op_text(f->op));
-		put_value(sb, f, opt);
+		put_value(sb, f, arch);
 		break;
 	}
 	if (prec < min)
 		sb_putc(sb, ')');
 }
 
-char *probe_filter_text(const struct probe *p, const struct options *opt)
+char *probe_filter_text(const struct probe *p, const struct arch *arch)
 {
 	if (!p->filter)
 		return NULL;
 	struct strbuf sb = {0};
-	put_fexpr(&sb, p->filter, 0, opt);
+	put_fexpr(&sb, p->filter, 0, arch);
 	return sb.s;
 }

@@ -77,14 +77,15 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	unsigned features = 0;
 	for (size_t a = 0; a < p->nargs; a++) {
 		features |= p->plans[a].features;
-		const char *c = arg_conversion(p->args[a].name);
+		const struct conversion *c = p->plans[a].conv;
 		if (c)
 			sb_printf(&conv, "%s%s=%s", conv.len ? "," : "",
-				  p->args[a].name, c);
+				  p->args[a].name, c->name);
 	}
 	put_features(&feats, features);
-	char *rest = probe_target_and_args(p);
-	char *filter = probe_filter_text(p, opt);
+	char *rest = probe_target_and_args(p, &(struct render_target){
+		opt->arch, FEAT_ALL});
+	char *filter = probe_filter_text(p, opt->arch);
 	char kind = p->kind == PROBE_EVENT ? 'e' : p->uprobe ? 'u' : 'k';
 	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=%c\n", i, kind, i,
 		p->kind == PROBE_RETURN ? 'r' : 'p');

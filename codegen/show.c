@@ -58,13 +58,15 @@ static void show_probe(FILE *f, const struct probe *p,
 	put_comment_text(f, text);
 	fputc('\n', f);
 	free(text);
-	char *filter = probe_filter_text(p, opt);
+	char *filter = probe_filter_text(p, opt->arch);
 	const char *group = opt->group;
 	const char *event = p->event;
 	if (p->kind == PROBE_EVENT) {
 		group = p->target.group;
 	} else {
-		char *def = probe_definition(p, opt->group);
+		char *def = probe_definition(p, opt->group,
+					     &(struct render_target){opt->arch,
+								     FEAT_ALL});
 		fputs("echo ", f);
 		put_quoted(f, def);
 		fprintf(f, " >> %s\n", p->uprobe ? "uprobe_events" : "kprobe_events");

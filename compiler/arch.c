@@ -224,13 +224,13 @@ const char *arch_dwarf_reg(const struct arch *a, unsigned n)
 	return a->dwarf_regs ? a->dwarf_regs[n] : a->regs[n];
 }
 
-bool arch_put_arg(struct strbuf *sb, const struct arch *a, unsigned n)
+bool arch_arg_base(const struct arch *a, unsigned n, struct fetch_base *b)
 {
 	if (n < a->nargregs)
-		sb_printf(sb, "%%%s", a->argregs[n]);
+		*b = (struct fetch_base){FB_REG, a->argregs[n], 0};
 	else if (a->stack_base >= 0)
-		sb_printf(sb, "$stack%u", n - a->nargregs +
-			  (unsigned)a->stack_base);
+		*b = (struct fetch_base){FB_STACKN, NULL,
+					 n - a->nargregs + a->stack_base};
 	return n < a->nargregs || a->stack_base >= 0;
 }
 

@@ -14,7 +14,6 @@ enum {
 	MAX_ARGSTR_LEN = 63,  /* what follows NAME=, type included */
 	MAX_ARG_NAME_LEN = 32,
 	MAX_EVENT_NAME_LEN = 63,
-	MAX_ARRAY_LEN = 64,
 	MAX_DEREF_DEPTH = 12,
 	MAX_FILTER_STR_VAL = 256, /* kernel/trace/trace.h */
 	/* PARAM_MAX_STACK is THREAD_SIZE / sizeof(long): 2048 on every
@@ -323,31 +322,18 @@ static const struct expr *typed_node(const struct expr *e)
 	return NULL;
 }
 
-static const char *const packet_headers[] = {
-	"ethhdr", "iphdr", "ipv6hdr", "icmphdr", "tcphdr", "udphdr"};
-
-/* The layer a packet header belongs to: 2, 3 or 4. */
-static int header_layer(const char *name)
-{
-	if (!strcmp(name, "ethhdr"))
-		return 2;
-	if (!strcmp(name, "iphdr") || !strcmp(name, "ipv6hdr"))
-		return 3;
-	return 4;
-}
-
 static void check_pktview(struct checker *c, const struct expr *e)
 {
 	const struct ctype *t = e->type;
-	bool known = false;
-	for (size_t i = 0; i < 6; i++)
-		known |= !strcmp(t->name, packet_headers[i]);
-	if (t->kind != CT_STRUCT || !known) {
-		const char *near = closest_name(t->name, packet_headers, 6);
+	const struct header_view *h = header_view_find(t->name);
+	if (t->kind != CT_STRUCT || !h) {
+		const char *near = header_view_closest(t->name);
+		struct strbuf views = {0};
+		put_header_views(&views);
 		SUGGEST(c, t->loc, near ? arena_printf(c->arena, "struct %s",
 						      near) : NULL, NULL,
-			"a packet view reads one of struct ethhdr, iphdr, "
-			"ipv6hdr, icmphdr, tcphdr, udphdr");
+			"a packet view reads one of %s", views.s);
+		sb_free(&views);
 		return;
 	}
 	if (e->tilde && t->ptr) {
@@ -357,11 +343,11 @@ static void check_pktview(struct checker *c, const struct expr *e)
 		ERR(c, t->loc, "'@(struct %s *)' is a pointer to the header: write "
 		    "one '*'", t->name);
 	}
-	int layer = e->layer ? e->layer : 3;
-	if (header_layer(t->name) < layer)
+	int layer = e->layer ? e->layer : PACKET_DEFAULT_LAYER;
+	if (h->layer < layer)
 		ERR(c, e->layer ? e->layer_loc : t->loc,
 		    "struct %s is a layer %d header, but skb->data points at "
-		    "layer %d%s", t->name, header_layer(t->name), layer,
+		    "layer %d%s", t->name, h->layer, layer,
 		    e->layer ? "" : " (the default)");
 }
 
@@ -503,7 +489,8 @@ static int check_expr(struct checker *c, const struct probe *p,
 /* ---- fetch types ---- */
 
 /* b<width>@<offset>/<container>: the kernel's bitfield type. */
-static bool check_bitfield(struct checker *c, const struct arg *a)
+static bool parse_bitfield(struct checker *c, const struct arg *a,
+			   struct fetch_final *out)
 {
 	unsigned w, o, size;
 	char tail;
@@ -523,6 +510,7 @@ static bool check_bitfield(struct checker *c, const struct arg *a)
 		    "in %u bits", w, o, size);
 		return false;
 	}
+	*out = (struct fetch_final){fetch_type_bitfield(), w, o, size, 0};
 	return true;
 }
 
@@ -542,81 +530,91 @@ static void check_ftype_fits(struct checker *c, const struct probe *p,
 		    "none", t);
 }
 
-static void check_ftype(struct checker *c, const struct arg *a)
+/* The :TYPE written, as data; false (and an error) when it is not one. */
+static bool parse_ftype(struct checker *c, const struct arg *a,
+			struct fetch_final *out)
 {
 	const char *t = a->ftype;
-	if (t[0] == 'b' && isdigit((unsigned char)t[1])) {
-		check_bitfield(c, a);
-		return;
-	}
+	if (t[0] == 'b' && isdigit((unsigned char)t[1]))
+		return parse_bitfield(c, a, out);
 	const char *br = strchr(t, '[');
 	size_t n = br ? (size_t)(br - t) : strlen(t);
-	if (!fetch_type_find(t, n)) {
+	const struct fetch_type *ft = fetch_type_find(t, n);
+	if (!ft || ft->is_bitfield) {
 		char *base = arena_strndup(c->arena, t, n);
 		SUGGEST(c, a->ftype_loc, fetch_type_closest(base),
 			"the kernel has u8-u64, s8-s64, x8-x64, char, string, "
 			"ustring, symbol, symstr and b<w>@<o>/<c>",
 			"unknown fetch type '%s'", base);
-		return;
+		return false;
 	}
+	*out = (struct fetch_final){.type = ft};
 	if (!br)
-		return;
+		return true;
 	unsigned long long len = 0;
 	char *inside = arena_strdup(c->arena, br + 1);
 	size_t il = strlen(inside);
 	if (il == 0 || inside[il - 1] != ']') {
 		ERR(c, a->ftype_loc, "array type '%s' lacks its ']'", t);
-		return;
+		return false;
 	}
 	inside[il - 1] = '\0';
-	if (!parse_number(inside, &len) || len == 0 || len > MAX_ARRAY_LEN)
+	if (!parse_number(inside, &len) || len == 0 || len > MAX_FETCH_ARRAY) {
 		ERR(c, a->ftype_loc, "array length must be 1 to %d, not '%s'",
-		    MAX_ARRAY_LEN, inside);
+		    MAX_FETCH_ARRAY, inside);
+		return false;
+	}
+	out->count = (unsigned)len;
+	return true;
 }
 
 /* ---- plans for arguments that need no types ---- */
 
-static void render_raw(struct strbuf *sb, const struct arch *a,
-		       const struct expr *e)
+/* The base and dereferences of a raw expression, offsets kept in the
+ * base they were written in. */
+static void plan_raw_expr(struct checker *c, const struct expr *e,
+			  struct argplan *plan)
 {
+	struct fetch_base *b = &plan->base;
 	switch (e->kind) {
 	case EX_ARGNUM:
 		/* An unaddressable argument was reported by check_argnum;
 		 * its plan is never written out. */
-		if (!arch_put_arg(sb, a, (unsigned)e->num))
-			sb_puts(sb, "?");
+		if (!arch_arg_base(c->opt->arch, (unsigned)e->num, b))
+			b->kind = FB_NONE;
 		break;
 	case EX_REG:
-		sb_printf(sb, "%%%s", e->name);
+		*b = (struct fetch_base){FB_REG, e->name, 0};
 		break;
 	case EX_RETVAL:
-		sb_puts(sb, "$retval");
+		b->kind = FB_RETVAL;
 		break;
 	case EX_COMM:
-		sb_puts(sb, "$comm");
+		b->kind = FB_COMM;
 		break;
 	case EX_STACK:
-		sb_puts(sb, "$stack");
+		b->kind = FB_STACK;
 		break;
 	case EX_STACKN:
-		sb_printf(sb, "$stack%lld", e->num);
+		*b = (struct fetch_base){FB_STACKN, NULL, e->num};
 		break;
 	case EX_ARGN:
-		sb_printf(sb, "$arg%lld", e->num);
+		*b = (struct fetch_base){FB_ARGN, NULL, e->num};
 		break;
 	case EX_SYM:
-		sb_printf(sb, "@%s", e->name);
+		*b = (struct fetch_base){FB_SYM, e->name, 0};
 		break;
 	case EX_IMM:
-		sb_printf(sb, "\\%s", e->name);
+		*b = (struct fetch_base){FB_IMM, e->name, 0};
 		break;
 	case EX_IMMSTR:
-		sb_printf(sb, "\\\"%s\"", e->name);
+		*b = (struct fetch_base){FB_IMMSTR, e->name, 0};
 		break;
 	case EX_DEREF:
-		sb_printf(sb, "%s(", e->name);
-		render_raw(sb, a, e->base);
-		sb_putc(sb, ')');
+		plan_raw_expr(c, e->base, plan);
+		plan_push_deref(c->arena, plan, e->num, e->user,
+				strstr(e->name, "0x") || strstr(e->name, "0X")
+				? OFF_HEX : OFF_DEC);
 		break;
 	default:
 		break; /* typed nodes never reach here */
@@ -650,106 +648,63 @@ static char fmt_of(struct checker *c, const struct arg *a)
 	return fmt;
 }
 
-static void plan_raw(struct checker *c, struct arg *a, struct argplan *plan)
+static void plan_raw(struct checker *c, const struct arg *a, char fmt,
+		     struct argplan *plan)
 {
-	const struct arch *arch = c->opt->arch;
 	const struct expr *e = a->expr;
-	struct strbuf sb = {0};
-	char fmt = fmt_of(c, a);
 	bool text = e->kind == EX_COMM || e->kind == EX_IMMSTR;
-
-	/* %N:string means the text argument N points to (language.md §3);
-	 * a register holds no text, so this needs no types to decide. */
-	bool through = e->kind == EX_ARGNUM && fetch_type_is_text(a->ftype);
-	if (through)
-		sb_puts(&sb, "+0(");
-	render_raw(&sb, arch, e);
-	if (through)
-		sb_putc(&sb, ')');
-	plan->value = text ? VAL_STR : VAL_NUM;
+	plan_raw_expr(c, e, plan);
 	if (a->ftype) {
-		check_ftype(c, a);
-		if (fmt)
-			WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
-			     "':%s' overrides the format letter '%c'", a->ftype, fmt);
-		if (fetch_type_is_text(a->ftype) && !is_memory_ref(e) && !through)
+		/* %N:string means the text argument N points to (language.md
+		 * §3); a register holds no text, so this needs no types. */
+		bool through = e->kind == EX_ARGNUM &&
+			       fetch_final_is_text(&plan->type);
+		if (through) {
+			plan_push_deref(c->arena, plan, 0, false, OFF_DEC);
+		} else if (fetch_final_is_text(&plan->type) && !is_memory_ref(e)) {
+			struct argplan value = *plan;
+			struct strbuf sb = {0};
+			value.type.type = NULL;
+			put_fetcharg(&sb, &value, &(struct render_target){
+				c->opt->arch, FEAT_ALL});
 			ERR(c, a->ftype_loc, "':%s' reads memory: write "
 			    "+0(%s):%s to read the text the value points to",
 			    a->ftype, sb.s, a->ftype);
-		plan->value = fetch_type_value(a->ftype);
-		plan->ftype = a->ftype;
+			sb_free(&sb);
+		}
 	} else if (fmt && text) {
 		ERR(c, a->fmt_loc, "format letter '%c' on a string", fmt);
 	} else if (fmt) {
-		plan->ftype = arena_printf(c->arena, "%c%u", fmt == 'S' ? 's'
-					   : fmt == 'U' ? 'u' : 'x',
-					   arch->long_bits);
+		plan->type.type = fetch_type_int(fmt == 'S' ? 's' : fmt == 'U'
+						 ? 'u' : 'x',
+						 c->opt->arch->long_bits);
 	}
-	if (plan->ftype)
-		sb_printf(&sb, ":%s", plan->ftype);
-	plan->fetcharg = arena_strdup(c->arena, sb.s);
-	sb_free(&sb);
-}
-
-const char *arg_conversion(const char *name)
-{
-	static const char *const kinds[] = {"b16", "b32", "b64",
-					    "B16", "B32", "B64"};
-	if (!strncmp(name, "ip_", 3))
-		return "ip";
-	for (size_t i = 0; i < 6; i++)
-		if (!strncmp(name, kinds[i], 3) && name[3] == '_')
-			return kinds[i];
-	return NULL;
 }
 
 /* ip_ and bNN_ arguments are converted on the stream from hex digits:
  * unless the user chose a type, the kernel is asked to print hex. */
-static void hex_for_conversion(struct checker *c, const struct arg *a,
-			       struct argplan *plan)
+static void set_conversion(const struct arg *a, struct argplan *plan)
 {
-	const char *conv = arg_conversion(a->name);
-	if (!conv || a->ftype || !plan->fetcharg)
-		return;
-	unsigned bits = conv[0] == 'i' ? 32 : (unsigned)atoi(conv + 1);
-	size_t keep = strlen(plan->fetcharg) -
-		      (plan->ftype ? strlen(plan->ftype) + 1 : 0);
-	plan->ftype = arena_printf(c->arena, "x%u", bits);
-	plan->fetcharg = arena_printf(c->arena, "%.*s:%s", (int)keep,
-				      plan->fetcharg, plan->ftype);
-}
-
-/* What a kernel must offer for an argument: its type's features, and
- * those of the variables and dereferences it is built from. */
-static unsigned arg_features(const struct arg *a, const struct argplan *plan)
-{
-	unsigned f = fetch_type_features(plan->ftype);
-	for (const struct expr *e = a->expr; e; e = e->base) {
-		if (e->kind == EX_ARGN)
-			f |= FEAT_ARGN;
-		else if (e->kind == EX_DEREF && e->user)
-			f |= FEAT_USER_DEREF;
-		else if (e->kind == EX_IMM)
-			f |= FEAT_IMM_VALUE;
-		else if (e->kind == EX_IMMSTR)
-			f |= FEAT_IMM_STRING;
-	}
-	return f;
+	plan->conv = conversion_of(a->name);
+	if (plan->conv && !a->ftype)
+		plan->type = (struct fetch_final){
+			.type = fetch_type_int('x', plan->conv->bits)};
 }
 
 /* The kernel's limits on one fetcharg: its length and its nesting. */
 static void check_limits(struct checker *c, const struct arg *a,
-			 const char *fetcharg)
+			 const struct argplan *plan)
 {
-	size_t len = strlen(fetcharg), depth = 0;
-	for (const char *s = fetcharg; *s; s++)
-		depth += *s == '(';
-	if (len > MAX_ARGSTR_LEN)
+	struct strbuf sb = {0};
+	put_fetcharg(&sb, plan, &(struct render_target){c->opt->arch,
+							FEAT_ALL});
+	if (sb.len > MAX_ARGSTR_LEN)
 		ERR(c, a->loc, "fetch argument '%s' is %zu characters; the "
-		    "kernel's limit is %d", fetcharg, len, MAX_ARGSTR_LEN);
-	else if (depth > MAX_DEREF_DEPTH && typed_node(a->expr))
-		ERR(c, a->loc, "'%s' needs %zu nested dereferences; the kernel "
-		    "allows %d", a->text, depth, MAX_DEREF_DEPTH);
+		    "kernel's limit is %d", sb.s, sb.len, MAX_ARGSTR_LEN);
+	else if (plan->nderefs > MAX_DEREF_DEPTH && typed_node(a->expr))
+		ERR(c, a->loc, "'%s' needs %u nested dereferences; the kernel "
+		    "allows %d", a->text, plan->nderefs, MAX_DEREF_DEPTH);
+	sb_free(&sb);
 }
 
 /* Does the expression use the probed function's prototype? */
@@ -760,6 +715,60 @@ static bool uses_proto(const struct expr *e)
 		    e->kind == EX_ARGN)
 			return true;
 	return false;
+}
+
+/* An argument that needs types, without them: its checks that need
+ * none, then one error. */
+static void check_untyped(struct checker *c, const struct arg *a,
+			  const struct expr *typed, unsigned errors,
+			  struct argplan *plan)
+{
+	plan->unresolved = true;
+	plan->value = VAL_UNKNOWN;
+	if (a->ftype)
+		parse_ftype(c, a, &plan->type);
+	fmt_of(c, a);
+	/* One error per argument: a bad view needs no second one. */
+	if (diags_errors(c->dg) == errors &&
+	    (!c->opt->check_only || !c->opt->no_types))
+		ERR(c, typed->loc, "'%s' needs kernel type information: "
+		    "pass --btf FILE or --vmlinux FILE", a->text);
+}
+
+/* One argument's checks and plan. */
+static void check_arg(struct checker *c, struct probe *p, size_t i,
+		      const struct func_info *fn, struct strmap *names)
+{
+	struct arg *a = &p->args[i];
+	struct argplan *plan = &p->plans[i];
+	unsigned errors = diags_errors(c->dg);
+	check_arg_name(c, p, i, names);
+	check_expr(c, p, a->expr);
+	if (a->ftype)
+		check_ftype_fits(c, p, a);
+	const struct expr *typed = typed_node(a->expr);
+	bool raw = !typed && !(fn && uses_proto(a->expr));
+	if (!raw && !c->opt->types) {
+		check_untyped(c, a, typed, errors, plan);
+		return;
+	}
+	char fmt = fmt_of(c, a);
+	if (a->ftype && parse_ftype(c, a, &plan->type) && fmt)
+		WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
+		     "':%s' overrides the format letter '%c'", a->ftype, fmt);
+	if (raw) {
+		plan_raw(c, a, fmt, plan);
+	} else if (diags_errors(c->dg) != errors || c->skip_typed ||
+		   !typecheck_arg(c->opt, c->dg, p, fn, a, fmt, plan)) {
+		plan->unresolved = true;
+		plan->value = VAL_UNKNOWN;
+		return;
+	}
+	set_conversion(a, plan);
+	plan->features = plan_features(plan);
+	plan->value = plan_value(plan);
+	if (!raw || diags_errors(c->dg) == errors)
+		check_limits(c, a, plan);
 }
 
 static void check_args(struct checker *c, struct probe *p,
@@ -773,57 +782,15 @@ static void check_args(struct checker *c, struct probe *p,
 	}
 	struct strmap names = {0};
 	for (size_t i = 0; i < p->nargs; i++) {
-		struct arg *a = &p->args[i];
 		if (i == MAX_TRACE_ARGS) {
 			/* The rest cannot be used: checking them would only
 			 * cost time and bury this error. */
-			ERR(c, a->loc, "more than %d arguments; the kernel's "
-			    "limit is %d", MAX_TRACE_ARGS, MAX_TRACE_ARGS);
+			ERR(c, p->args[i].loc, "more than %d arguments; the "
+			    "kernel's limit is %d", MAX_TRACE_ARGS,
+			    MAX_TRACE_ARGS);
 			break;
 		}
-		unsigned errors = diags_errors(c->dg);
-		check_arg_name(c, p, i, &names);
-		check_expr(c, p, a->expr);
-		if (a->ftype)
-			check_ftype_fits(c, p, a);
-		const struct expr *typed = typed_node(a->expr);
-		if (!typed && !(fn && uses_proto(a->expr))) {
-			plan_raw(c, a, &p->plans[i]);
-			hex_for_conversion(c, a, &p->plans[i]);
-			p->plans[i].features = arg_features(a, &p->plans[i]);
-			if (diags_errors(c->dg) == errors)
-				check_limits(c, a, p->plans[i].fetcharg);
-			continue;
-		}
-		if (c->opt->types) {
-			char fmt = fmt_of(c, a);
-			if (a->ftype)
-				check_ftype(c, a);
-			if (fmt && a->ftype)
-				WARN(c, a->fmt ? a->fmt_loc : a->ftype_loc,
-				     "':%s' overrides the format letter '%c'",
-				     a->ftype, fmt);
-			if (diags_errors(c->dg) == errors && !c->skip_typed &&
-			    typecheck_arg(c->opt, c->dg, p, fn, a, fmt, &p->plans[i])) {
-				hex_for_conversion(c, a, &p->plans[i]);
-				p->plans[i].features = arg_features(a,
-								    &p->plans[i]);
-				check_limits(c, a, p->plans[i].fetcharg);
-			}
-			else
-				p->plans[i].unresolved = true;
-			continue;
-		}
-		p->plans[i].unresolved = true;
-		p->plans[i].value = VAL_UNKNOWN;
-		if (a->ftype)
-			check_ftype(c, a);
-		fmt_of(c, a);
-		/* One error per argument: a bad view needs no second one. */
-		if (diags_errors(c->dg) == errors &&
-		    (!c->opt->check_only || !c->opt->no_types))
-			ERR(c, typed->loc, "'%s' needs kernel type information: "
-			    "pass --btf FILE or --vmlinux FILE", a->text);
+		check_arg(c, p, i, fn, &names);
 	}
 	strmap_free(&names);
 }
@@ -894,10 +861,10 @@ static void check_filter_string(struct checker *c, const struct fvalue *v)
  * the filter compares byte-swapped: a number must fit them as it is. */
 static void check_converted_number(struct checker *c, const struct fexpr *f)
 {
-	const char *conv = arg_conversion(f->field);
+	const struct conversion *conv = conversion_of(f->field);
 	if (!conv)
 		return;
-	unsigned bits = conv[0] == 'i' ? 32 : (unsigned)atoi(conv + 1);
+	unsigned bits = conv->bits;
 	unsigned long long max = bits == 64 ? ~0ULL : (1ULL << bits) - 1;
 	if (f->value.negative || f->value.num > max)
 		ERR(c, f->value.loc, "'%s' holds an unsigned %u-bit value; %s "
@@ -917,7 +884,8 @@ static void check_cmp(struct checker *c, const struct probe *p,
 		check_filter_string(c, v);
 	if (v->kind == FV_NUM)
 		check_converted_number(c, f);
-	bool is_ip = !strncmp(f->field, "ip_", 3);
+	const struct conversion *conv = conversion_of(f->field);
+	bool is_ip = conv && conv->ipv4;
 	if (v->kind == FV_IPV4) {
 		unsigned a, b, d, e;
 		if (sscanf(v->text, "%u.%u.%u.%u", &a, &b, &d, &e) != 4 ||
@@ -1081,7 +1049,7 @@ static void check_events_once(struct checker *c, struct program *prog)
 
 static void check_filter_size(struct checker *c, const struct probe *p)
 {
-	char *text = probe_filter_text(p, c->opt);
+	char *text = probe_filter_text(p, c->opt->arch);
 	size_t len = strlen(text);
 	if (len + 1 >= MAX_FILTER_WRITE)
 		ERR(c, p->filter_loc, "the filter is %zu bytes as written to "
@@ -1098,10 +1066,13 @@ static void check_definitions(struct checker *c, struct program *prog)
 		struct probe *p = prog->probes[i];
 		bool resolved = p->event && p->kind != PROBE_EVENT;
 		for (size_t j = 0; resolved && j < p->nargs; j++)
-			resolved = p->plans[j].fetcharg != NULL;
+			resolved = !p->plans[j].unresolved &&
+				   p->plans[j].base.kind != FB_NONE;
 		if (!resolved)
 			continue;
-		char *def = probe_definition(p, c->opt->group);
+		char *def = probe_definition(p, c->opt->group,
+					     &(struct render_target){c->opt->arch,
+								     FEAT_ALL});
 		size_t len = strlen(def) + RUN_NAME_EXTRA;
 		free(def);
 		if (len <= MAX_DEFINITION_LEN)

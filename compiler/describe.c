@@ -102,6 +102,18 @@ static int describe_type(FILE *f, struct typesrc *ts, const char *what)
 	return 0;
 }
 
+/* Where parameter i is at entry, as the fetcharg a probe would use. */
+static bool param_location(struct strbuf *sb, struct arena *ar,
+			   const struct func_info *fn, const struct arch *a,
+			   unsigned i)
+{
+	struct argplan plan = {0};
+	if (!plan_param(ar, fn, a, i, &plan))
+		return false;
+	put_fetcharg(sb, &plan, &(struct render_target){a, FEAT_ALL});
+	return true;
+}
+
 static int describe_function(FILE *f, const struct options *opt,
 			     const char *name)
 {
@@ -121,9 +133,9 @@ static int describe_function(FILE *f, const struct options *opt,
 	const struct arch *a = opt->arch;
 	for (size_t i = 0; i < p->nparams; i++) {
 		struct strbuf sb = {0};
-		const char *where = fn->locs && fn->locs[i].known
-			? fn->locs[i].fetcharg
-			: arch_put_arg(&sb, a, (unsigned)i) ? sb.s : "(stack)";
+		const char *where = param_location(&sb, ts->arena, fn, a,
+						  (unsigned)i) ? sb.s
+								 : "(stack)";
 		fprintf(f, "  %%%-3zu %-20s %-10s ", i, p->params[i].name ?
 			p->params[i].name : "?", where);
 		put_decl(f, ts->arena, p->params[i].type, NULL);

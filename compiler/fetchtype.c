@@ -4,6 +4,7 @@
  * names it, so that the script can check the target has it. Everything
  * else asks this file: whether a type is text, what a filter compares it
  * as, where the kernel allows it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,8 @@ static const struct fetch_type fetch_types[] = {
 	 .feature = FEAT_SYMBOL},
 	{.name = "symstr", .value = VAL_STR, .kernel_only = true,
 	 .feature = FEAT_SYMSTR},
+	{.name = "b", .value = VAL_NUM, .is_bitfield = true,
+	 .feature = FEAT_BITFIELD},
 };
 #define NTYPES (sizeof(fetch_types) / sizeof(fetch_types[0]))
 
@@ -63,45 +66,43 @@ const struct fetch_type *fetch_type_find(const char *name, size_t len)
 	return NULL;
 }
 
+const struct fetch_type *fetch_type_int(char letter, unsigned bits)
+{
+	char name[8];
+	snprintf(name, sizeof(name), "%c%u", letter, bits);
+	return fetch_type_find(name, strlen(name));
+}
+
+const struct fetch_type *fetch_type_bitfield(void)
+{
+	return fetch_type_find("b", 1);
+}
+
 const char *fetch_type_closest(const char *name)
 {
 	const char *names[NTYPES];
+	size_t n = 0;
 	for (size_t i = 0; i < NTYPES; i++)
-		names[i] = fetch_types[i].name;
-	return closest_name(name, names, NTYPES);
+		if (!fetch_types[i].is_bitfield)
+			names[n++] = fetch_types[i].name;
+	return closest_name(name, names, n);
 }
 
-/* The base of a type written as BASE, BASE[N] or a bitfield. */
-static const struct fetch_type *base_of(const char *type)
+bool fetch_final_is_text(const struct fetch_final *f)
 {
-	if (!type)
-		return NULL;
-	return fetch_type_find(type, strcspn(type, "["));
+	return f->type && f->type->is_text;
 }
 
-bool fetch_type_is_text(const char *type)
+enum value_kind fetch_final_value(const struct fetch_final *f)
 {
-	const struct fetch_type *t = base_of(type);
-	return t && t->is_text;
-}
-
-enum value_kind fetch_type_value(const char *type)
-{
-	const struct fetch_type *t = base_of(type);
-	if (strchr(type, '['))
+	if (f->count)
 		return VAL_UNKNOWN; /* an array: no one value to compare */
-	return t ? t->value : VAL_NUM; /* bitfields are numbers */
+	return f->type ? f->type->value : VAL_NUM;
 }
 
-unsigned fetch_type_features(const char *type)
+unsigned fetch_final_features(const struct fetch_final *f)
 {
-	if (!type)
-		return 0;
-	unsigned f = strchr(type, '[') ? FEAT_ARRAY : 0;
-	if (type[0] == 'b' && type[1] >= '0' && type[1] <= '9')
-		return f | FEAT_BITFIELD;
-	const struct fetch_type *t = base_of(type);
-	return f | (t ? t->feature : 0);
+	return (f->count ? FEAT_ARRAY : 0) | (f->type ? f->type->feature : 0);
 }
 
 void put_features(struct strbuf *sb, unsigned set)

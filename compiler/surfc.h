@@ -122,6 +122,160 @@ void diag_suggest(struct diags *, const struct source *, struct loc,
 void diags_flush(struct diags *, FILE *);
 unsigned diags_errors(const struct diags *);
 
+enum value_kind { VAL_UNKNOWN, VAL_NUM, VAL_STR };
+
+/* fetchtype.c: the kernel's fetch types and the fetcharg features a
+ * kernel may lack, in one table. */
+enum feature {
+	FEAT_HEX = 1 << 0,        /* x8/16/32/64 */
+	FEAT_CHAR = 1 << 1,
+	FEAT_USTRING = 1 << 2,
+	FEAT_SYMBOL = 1 << 3,
+	FEAT_SYMSTR = 1 << 4,
+	FEAT_BITFIELD = 1 << 5,
+	FEAT_ARRAY = 1 << 6,
+	FEAT_ARGN = 1 << 7,       /* $argN */
+	FEAT_USER_DEREF = 1 << 8, /* +uOFF(...) */
+	FEAT_IMM_VALUE = 1 << 9,  /* \123 */
+	FEAT_IMM_STRING = 1 << 10, /* \"text" */
+	FEAT_ALL = (1 << 11) - 1,
+};
+
+struct fetch_type {
+	const char *name;      /* "u32"; "b" stands for b<w>@<o>/<c> */
+	enum value_kind value; /* what a filter compares it as */
+	unsigned bits;         /* 0: not a fixed-size number */
+	bool is_text;          /* reads a NUL-ended string */
+	bool is_bitfield;
+	bool text_ok;          /* $comm and immediate strings may use it */
+	bool kernel_only;      /* prints kernel symbols: not on uprobes */
+	enum feature feature;  /* what a kernel needs for it, if anything */
+};
+
+/* The most elements one array fetch reads (MAX_ARRAY_LEN in
+ * kernel/trace/trace_probe.h). */
+enum { MAX_FETCH_ARRAY = 64 };
+
+/* The type of a fetch as data: a row of the table, its bitfield place
+ * and an array count. */
+struct fetch_final {
+	const struct fetch_type *type; /* NULL: none written, the kernel's default */
+	unsigned bf_width, bf_offset, bf_container;
+	unsigned count;                /* an array of count; 0: one value */
+};
+
+/* The type named by name[0..len), or NULL. */
+const struct fetch_type *fetch_type_find(const char *name, size_t len);
+/* The integer type of letter u, s or x and a width in bits. */
+const struct fetch_type *fetch_type_int(char letter, unsigned bits);
+const struct fetch_type *fetch_type_bitfield(void);
+const char *fetch_type_closest(const char *name);
+bool fetch_final_is_text(const struct fetch_final *);
+/* What a filter compares a fetch of this type as. */
+enum value_kind fetch_final_value(const struct fetch_final *);
+unsigned fetch_final_features(const struct fetch_final *);
+/* Appends the README names of a set of features, blank-separated. */
+void put_features(struct strbuf *, unsigned set);
+/* The release that added the feature the README names so, or NULL. */
+const char *feature_since(const char *readme);
+
+/* conversion.c: the display conversions an argument's name asks for
+ * (ip_, b16_... B64_), in one table. */
+struct conversion {
+	const char *prefix; /* "b16_" */
+	const char *name;   /* as the script's converter names it: "b16" */
+	unsigned bits;      /* the value's width, fetched as xBITS */
+	bool swapped;       /* network byte order: filter numbers are swapped */
+	bool ipv4;          /* shown, and compared, as a dotted IPv4 address */
+};
+
+const struct conversion *conversion_of(const char *arg_name);
+
+/* packet.c: packet header views, in one table. */
+
+/* Where skb->data points when a view writes no lN mark: the network
+ * header, as in the receive path. */
+enum { PACKET_DEFAULT_LAYER = 3 };
+
+struct header_view {
+	const char *name; /* struct NAME */
+	int layer;        /* 2, 3 or 4 */
+};
+
+struct payload_view {
+	const char *name;  /* sdata & co.: the data after a header */
+	unsigned unit;     /* bytes an element */
+	bool is_char;
+};
+
+const struct header_view *header_view_find(const char *name);
+const char *header_view_closest(const char *name);
+/* "struct ethhdr, iphdr, ...", for messages. */
+void put_header_views(struct strbuf *);
+/* Bytes from where skb->data points (layer mark) to the header. */
+long long header_distance(const struct header_view *, int mark);
+const struct payload_view *payload_view_find(const char *name);
+
+/* plan.c: fetch plans, what the kernel reads for one argument, as data.
+ * The checkers build them; codegen/fetcharg.c alone renders them to the
+ * text tracefs takes, for a given kernel's features. */
+enum fetch_base_kind {
+	FB_NONE,   /* nothing to fetch (not resolved) */
+	FB_REG,    /* %NAME */
+	FB_STACK,  /* $stack */
+	FB_STACKN, /* $stackN */
+	FB_ARGN,   /* $argN, 1-based; renders as its register where a kernel
+		    * lacks $argN */
+	FB_RETVAL, /* $retval */
+	FB_COMM,   /* $comm */
+	FB_SYM,    /* @SYMBOL, @+OFF, @0xADDR */
+	FB_IMM,    /* \NUM */
+	FB_IMMSTR, /* \"TEXT" */
+};
+
+struct fetch_base {
+	enum fetch_base_kind kind;
+	const char *text; /* REG: the register; SYM, IMM, IMMSTR: as written */
+	long long n;      /* STACKN: the slot; ARGN: the argument, from 1 */
+};
+
+/* How an offset is printed: raw fetchargs keep the base they were
+ * written in, computed ones take the shorter (language.md §3). */
+enum offset_style { OFF_SHORT, OFF_DEC, OFF_HEX };
+
+struct fetch_deref {
+	long long off;
+	bool user; /* +uOFF: user memory */
+	enum offset_style style;
+};
+
+/* What the code generator needs for one argument: the value of base,
+ * read through derefs[0], then derefs[1]..., fetched as type. */
+struct argplan {
+	struct fetch_base base;
+	struct fetch_deref *derefs;
+	unsigned nderefs, derefs_cap;
+	struct fetch_final type;
+	const struct conversion *conv; /* ip_, bNN_: display conversion */
+	enum value_kind value; /* what a filter compares it as */
+	unsigned features;     /* enum feature: what the kernel must offer */
+	bool unresolved;       /* structured, needs types: no fetch */
+};
+
+struct arch;
+struct func_info;
+void plan_push_deref(struct arena *, struct argplan *, long long off,
+		     bool user, enum offset_style);
+/* What a kernel must offer for the plan, and what a filter compares its
+ * value as; both from the plan alone. */
+unsigned plan_features(const struct argplan *);
+/* The value of parameter i at a function's entry: where DWARF says it
+ * is, else where the arch passes it; false when that is the stack of an
+ * arch whose stack arguments are not modelled. */
+bool plan_param(struct arena *, const struct func_info *,
+		const struct arch *, unsigned i, struct argplan *);
+enum value_kind plan_value(const struct argplan *);
+
 /* arch.c: register tables of the architectures ftrace probes run on. */
 
 struct arch {
@@ -164,10 +318,9 @@ const char *arch_closest_reg(const struct arch *, const char *reg);
 const char *arch_names(void);
 /* The ftrace name of DWARF register n, or NULL. */
 const char *arch_dwarf_reg(const struct arch *, unsigned n);
-/* Appends where argument n (0-based) is at a function's entry ("%di",
- * "$stack7"); false, appending nothing, when the arch's stack arguments
- * are not modelled. */
-bool arch_put_arg(struct strbuf *, const struct arch *, unsigned n);
+/* Where argument n (0-based) is at a function's entry: a register or a
+ * $stackN slot; false when the arch's stack arguments are not modelled. */
+bool arch_arg_base(const struct arch *, unsigned n, struct fetch_base *);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
@@ -243,7 +396,9 @@ struct kernel_id {
 /* Where DWARF says a parameter is at the probed address. */
 struct param_loc {
 	bool known;
-	char *fetcharg; /* "%di", "+16(%sp)", ...: the parameter's value */
+	struct fetch_base base; /* a register */
+	bool memory;            /* the value is in memory at base + off */
+	long long off;
 };
 
 struct func_info {
@@ -453,63 +608,13 @@ struct options {
 	const char *group; /* event group used in -S output */
 };
 
-enum value_kind { VAL_UNKNOWN, VAL_NUM, VAL_STR };
-
-/* What the code generator needs for one argument. */
-struct argplan {
-	char *fetcharg;  /* what follows NAME= in the definition */
-	const char *ftype; /* its :TYPE, or NULL for the kernel's default */
-	enum value_kind value;
-	unsigned features; /* enum feature: what the kernel must offer */
-	bool unresolved; /* structured, needs types: no fetcharg */
-};
-
-/* fetchtype.c: the kernel's fetch types and the fetcharg features a
- * kernel may lack, in one table. */
-enum feature {
-	FEAT_HEX = 1 << 0,        /* x8/16/32/64 */
-	FEAT_CHAR = 1 << 1,
-	FEAT_USTRING = 1 << 2,
-	FEAT_SYMBOL = 1 << 3,
-	FEAT_SYMSTR = 1 << 4,
-	FEAT_BITFIELD = 1 << 5,
-	FEAT_ARRAY = 1 << 6,
-	FEAT_ARGN = 1 << 7,       /* $argN */
-	FEAT_USER_DEREF = 1 << 8, /* +uOFF(...) */
-	FEAT_IMM_VALUE = 1 << 9,  /* \123 */
-	FEAT_IMM_STRING = 1 << 10, /* \"text" */
-};
-
-struct fetch_type {
-	const char *name;
-	enum value_kind value; /* what a filter compares it as */
-	unsigned bits;         /* 0: not a fixed-size number */
-	bool is_text;          /* reads a NUL-ended string */
-	bool text_ok;          /* $comm and immediate strings may use it */
-	bool kernel_only;      /* prints kernel symbols: not on uprobes */
-	enum feature feature;  /* what a kernel needs for it, if anything */
-};
-
-/* The type named by name[0..len), or NULL. */
-const struct fetch_type *fetch_type_find(const char *name, size_t len);
-const char *fetch_type_closest(const char *name);
-/* About a whole type as written ("u32", "x8[4]", "b3@1/32", "string"). */
-bool fetch_type_is_text(const char *type);
-enum value_kind fetch_type_value(const char *type);
-unsigned fetch_type_features(const char *type);
-/* Appends the README names of a set of features, blank-separated. */
-void put_features(struct strbuf *, unsigned set);
-/* The release that added the feature the README names so, or NULL. */
-const char *feature_since(const char *readme);
-
 void check_program(struct program *, const struct options *, struct diags *);
-/* The display conversion an argument's name asks for (ip_, b16_... B64_),
- * as the script's converter names it, or NULL. */
-const char *arg_conversion(const char *name);
 
 /* typecheck.c: structured expressions against kernel types. */
 const struct func_info *typecheck_function(const struct options *,
 					   struct diags *, const struct probe *);
+/* Builds the plan of a structured argument; given is the :TYPE written,
+ * already in plan->type (type NULL when none was). */
 bool typecheck_arg(const struct options *, struct diags *,
 		   const struct probe *, const struct func_info *,
 		   const struct arg *, char fmt, struct argplan *);
@@ -522,10 +627,24 @@ int describe(FILE *, const struct options *, const char *what, struct diags *);
 /* An offset in the shorter of decimal and hex (language.md §3). */
 void put_offset(struct strbuf *, unsigned long long);
 
+/* What the kernel a text is rendered for offers. */
+struct render_target {
+	const struct arch *arch;
+	unsigned features; /* enum feature; FEAT_ALL: every one */
+};
+
+/* The one place a fetch plan becomes tracefs text: what follows NAME=. */
+void put_fetcharg(struct strbuf *, const struct argplan *,
+		  const struct render_target *);
+/* A fetch type as tracefs writes it ("u32", "b3@1/8", "x8[4]"). */
+void put_fetch_type(struct strbuf *, const struct fetch_final *);
+
 /* The event definition line for probe_events, without group quoting. */
-char *probe_definition(const struct probe *, const char *group);
+char *probe_definition(const struct probe *, const char *group,
+		       const struct render_target *);
 /* The definition after "p:GROUP/NAME ": target and arguments. */
-char *probe_target_and_args(const struct probe *);
+char *probe_target_and_args(const struct probe *,
+			    const struct render_target *);
 /* The probe as written, folded onto one line. */
 char *probe_source_text(const struct probe *);
 /* The script (script.c); cmdline goes into its header. */
@@ -535,7 +654,7 @@ void write_script(FILE *, const struct program *, const struct options *,
  * \xNN), so that no text can end a comment line or drive a terminal. */
 char *inert_text(const char *s);
 /* The filter expression as written to tracefs, or NULL. */
-char *probe_filter_text(const struct probe *, const struct options *);
+char *probe_filter_text(const struct probe *, const struct arch *);
 void show_program(FILE *, const struct program *, const struct options *);
 
 #endif

@@ -1,12 +1,12 @@
 /* typecheck.c: structured expressions against kernel types
  * (language.md §3, §4), and their fetch plans.
  *
- * An expression is evaluated to a "place": either a value the fetcharg F
- * yields (a register, $retval, or memory already read), or an object in
- * memory at byte offset OFF from the address F yields. '->' turns a
- * pointer value into a memory place; '.' and '[i]' move within memory;
- * reading a pointer out of memory to follow it nests "+OFF(F)". At the
- * end the place becomes one fetcharg with a type suffix. */
+ * An expression is evaluated to a "place": either a value the plan so
+ * far yields (a register, $retval, or memory already read), or an object
+ * in memory at byte offset OFF from the address the plan yields. '->'
+ * turns a pointer value into a memory place; '.' and '[i]' move within
+ * memory; reading a pointer out of memory to follow it adds a
+ * dereference to the plan. At the end the place gets its final type. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +21,7 @@ struct tc {
 	struct arena *arena;
 	const struct probe *p;
 	const struct func_info *fn;
+	struct argplan *plan; /* the value the place starts from */
 };
 
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
@@ -30,38 +31,36 @@ struct tc {
 	diag_suggest((c)->dg, (c)->src, (loc), (near), (otherwise), __VA_ARGS__)
 
 struct place {
-	bool memory;       /* an object at OFF(F); else the value F */
-	char *f;           /* a fetcharg */
+	bool memory;       /* an object at OFF(plan); else the plan's value */
+	bool user;         /* ... in user memory (+uOFF) */
 	long long off;
 	struct type *type; /* NULL: no type known (raw registers...) */
 	unsigned bit_size; /* a bitfield: its width, and its offset in bits */
 	unsigned long long bit_off;
 	long long bias;    /* a pointer value into packet data: bytes to add */
-	const char *hdr;   /* ... and the header it points at */
+	const struct header_view *hdr; /* ... and the header it points at */
 };
-
-/* Offsets in the shorter of decimal and hex (language.md §3). */
-static char *deref(struct tc *c, long long off, const char *f)
-{
-	struct strbuf sb = {0};
-	sb_putc(&sb, off < 0 ? '-' : '+');
-	put_offset(&sb, off < 0 ? -(unsigned long long)off
-				: (unsigned long long)off);
-	char *s = arena_printf(c->arena, "%s(%s)", sb.s, f);
-	sb_free(&sb);
-	return s;
-}
 
 /* Reads a memory place: the result is a value. */
 static void load(struct tc *c, struct place *pl)
 {
 	if (!pl->memory)
 		return;
-	pl->f = deref(c, pl->off, pl->f);
+	plan_push_deref(c->arena, c->plan, pl->off, pl->user, OFF_SHORT);
 	pl->memory = false;
+	pl->user = false;
 	pl->off = 0;
 	pl->bias = 0;
 	pl->hdr = NULL;
+}
+
+/* The place starts again from a base: what was read so far is dropped. */
+static void set_base(struct tc *c, struct place *pl, struct fetch_base b)
+{
+	c->plan->base = b;
+	c->plan->nderefs = 0;
+	pl->memory = false;
+	pl->user = false;
 }
 
 static struct type *ptr_to(struct tc *c, struct type *t)
@@ -92,19 +91,6 @@ static char *tname(struct tc *c, const struct type *t)
 }
 
 /* ---- bases ---- */
-
-/* Where parameter i is at entry, or NULL when the arch passes it where
- * surfc cannot address it. */
-static const char *param_fetch(struct tc *c, size_t i)
-{
-	if (c->fn && c->fn->locs && c->fn->locs[i].known)
-		return c->fn->locs[i].fetcharg;
-	struct strbuf sb = {0};
-	char *f = arch_put_arg(&sb, c->opt->arch, (unsigned)i)
-		? arena_strdup(c->arena, sb.s) : NULL;
-	sb_free(&sb);
-	return f;
-}
 
 /* "pid_t kernel_clone(struct kernel_clone_args *args)" */
 static void proto_note(struct tc *c)
@@ -155,14 +141,13 @@ static bool eval_param(struct tc *c, const struct expr *e, size_t i,
 		proto_note(c);
 		return false;
 	}
-	pl->memory = false;
-	pl->f = (char *)param_fetch(c, i);
+	set_base(c, pl, (struct fetch_base){FB_NONE, NULL, 0});
 	pl->type = proto->params[i].type;
-	if (!pl->f)
-		ERR(c, e->loc, "parameter %zu of %s is passed on the stack on %s, "
-		    "which surfc cannot address", i, c->fn->name,
-		    c->opt->arch->name);
-	return pl->f != NULL;
+	if (plan_param(c->arena, c->fn, c->opt->arch, (unsigned)i, c->plan))
+		return true;
+	ERR(c, e->loc, "parameter %zu of %s is passed on the stack on %s, "
+	    "which surfc cannot address", i, c->fn->name, c->opt->arch->name);
+	return false;
 }
 
 static bool eval_named_param(struct tc *c, const struct expr *e,
@@ -188,35 +173,36 @@ static bool eval_named_param(struct tc *c, const struct expr *e,
 /* Raw bases: what the kernel fetches, without a C type. */
 static void eval_raw_base(struct tc *c, const struct expr *e, struct place *pl)
 {
-	pl->memory = false;
+	struct fetch_base b = {FB_NONE, NULL, 0};
 	pl->type = NULL;
 	switch (e->kind) {
 	case EX_REG:
-		pl->f = arena_printf(c->arena, "%%%s", e->name);
+		b = (struct fetch_base){FB_REG, e->name, 0};
 		break;
 	case EX_COMM:
-		pl->f = "$comm";
+		b.kind = FB_COMM;
 		pl->type = type_new(c->ts, TY_ARRAY);
 		pl->type->target = int_type(c, 1, true);
 		pl->type->target->is_char = true;
 		pl->type->nelems = 16;
 		break;
 	case EX_STACK:
-		pl->f = "$stack";
+		b.kind = FB_STACK;
 		break;
 	case EX_STACKN:
-		pl->f = arena_printf(c->arena, "$stack%lld", e->num);
+		b = (struct fetch_base){FB_STACKN, NULL, e->num};
 		break;
 	case EX_SYM:
-		pl->f = arena_printf(c->arena, "@%s", e->name);
+		b = (struct fetch_base){FB_SYM, e->name, 0};
 		break;
 	case EX_IMM:
-		pl->f = arena_printf(c->arena, "\\%s", e->name);
+		b = (struct fetch_base){FB_IMM, e->name, 0};
 		break;
 	default:
-		pl->f = arena_printf(c->arena, "\\\"%s\"", e->name);
+		b = (struct fetch_base){FB_IMMSTR, e->name, 0};
 		break;
 	}
+	set_base(c, pl, b);
 }
 
 /* ---- casts and packet views ---- */
@@ -278,19 +264,6 @@ static bool eval_cast(struct tc *c, const struct expr *e, struct place *pl)
 	return true;
 }
 
-/* Bytes from where skb->data points (layer mark) to the header. */
-static long long header_distance(const char *hdr, int mark)
-{
-	int layer = !strcmp(hdr, "ethhdr") ? 2
-		    : !strcmp(hdr, "iphdr") || !strcmp(hdr, "ipv6hdr") ? 3 : 4;
-	long long d = 0;
-	if (mark <= 2 && layer >= 3)
-		d += 14; /* ethernet */
-	if (mark <= 3 && layer >= 4)
-		d += 20; /* IPv4 without options */
-	return d;
-}
-
 static const struct member *find_member(struct tc *c, struct type *t,
 					const char *name,
 					unsigned long long *bit_off);
@@ -328,8 +301,9 @@ static bool eval_pktview(struct tc *c, const struct expr *e, struct place *pl)
 	pl->off = (long long)(bit_off / 8);
 	load(c, pl); /* skb->data */
 	pl->type = ptr_to(c, hdr);
-	pl->bias = header_distance(e->type->name, e->layer ? e->layer : 3);
-	pl->hdr = e->type->name;
+	pl->hdr = header_view_find(e->type->name);
+	pl->bias = header_distance(pl->hdr, e->layer ? e->layer
+						     : PACKET_DEFAULT_LAYER);
 	return true;
 }
 
@@ -401,24 +375,17 @@ static void no_member(struct tc *c, const struct expr *e, struct type *t)
 	free(names);
 }
 
+/* sdata & co.: the data after a packet header, as long as the packet. */
 static struct type *payload_type(struct tc *c, const char *name)
 {
-	static const char *const units[] = {"cdata", "sdata", "ldata", "qdata"};
-	for (unsigned i = 0; i < 4; i++) {
-		if (strcmp(name, units[i]))
-			continue;
-		struct type *a = type_new(c->ts, TY_ARRAY);
-		a->target = int_type(c, 1u << i, false);
-		a->nelems = 0; /* as long as the packet */
-		return a;
-	}
-	if (!strcmp(name, "Sdata")) {
-		struct type *a = type_new(c->ts, TY_ARRAY);
-		a->target = int_type(c, 1, true);
-		a->target->is_char = true;
-		return a;
-	}
-	return NULL;
+	const struct payload_view *v = payload_view_find(name);
+	if (!v)
+		return NULL;
+	struct type *a = type_new(c->ts, TY_ARRAY);
+	a->target = int_type(c, v->unit, v->is_char);
+	a->target->is_char = v->is_char;
+	a->nelems = 0;
+	return a;
 }
 
 /* The operator's location: '->' or '.' right before the member name. */
@@ -547,7 +514,7 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 			break;
 		if (!eval_param(c, e, (size_t)e->num - 1, pl))
 			return false;
-		pl->f = arena_printf(c->arena, "$arg%lld", e->num);
+		set_base(c, pl, (struct fetch_base){FB_ARGN, NULL, e->num});
 		return true;
 	case EX_PARAM:
 		return need_function(c, e) && eval_named_param(c, e, pl);
@@ -558,8 +525,7 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 			ERR(c, e->loc, "%s returns void", c->fn->name);
 			return false;
 		}
-		pl->memory = false;
-		pl->f = "$retval";
+		set_base(c, pl, (struct fetch_base){FB_RETVAL, NULL, 0});
 		pl->type = c->fn->proto->target;
 		return true;
 	case EX_DEREF:
@@ -567,6 +533,7 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 			return false;
 		load(c, pl);
 		pl->memory = true;
+		pl->user = e->user;
 		pl->off = e->num;
 		pl->type = NULL;
 		pl->bit_size = 0;
@@ -620,7 +587,8 @@ static bool is_byte(const struct type *t)
 	       !t->is_bool;
 }
 
-static char *bitfield_type(struct tc *c, struct place *pl)
+static void bitfield_type(struct tc *c, struct place *pl,
+			  struct fetch_final *out)
 {
 	unsigned cbits = (unsigned)pl->type->size * 8;
 	if (cbits != 8 && cbits != 16 && cbits != 32 && cbits != 64)
@@ -635,7 +603,25 @@ static char *bitfield_type(struct tc *c, struct place *pl)
 	pl->off += (long long)(unit * cbits / 8);
 	if (c->opt->arch->big_endian)
 		bo = cbits - bo - pl->bit_size;
-	return arena_printf(c->arena, "b%u@%u/%u", pl->bit_size, bo, cbits);
+	*out = (struct fetch_final){fetch_type_bitfield(), pl->bit_size, bo,
+				    cbits, 0};
+}
+
+/* The integer fetch type of a letter and a width; false (and an error)
+ * for a width the kernel has no type of (__int128). */
+static bool int_final(struct tc *c, const struct arg *a, char l,
+		      unsigned long long bits, unsigned count,
+		      struct fetch_final *out)
+{
+	const struct fetch_type *t = bits <= 64
+		? fetch_type_int(l, (unsigned)bits) : NULL;
+	if (!t) {
+		ERR(c, a->expr->loc, "'%s' is %llu bits wide; the kernel fetches "
+		    "integers of 8, 16, 32 or 64 bits", a->text, bits);
+		return false;
+	}
+	*out = (struct fetch_final){.type = t, .count = count};
+	return true;
 }
 
 static void list_members(struct tc *c, const struct arg *a, struct type *t)
@@ -654,129 +640,129 @@ static void list_members(struct tc *c, const struct arg *a, struct type *t)
 	free(names);
 }
 
-/* The fetch type for a place when the user wrote none. */
-static char *default_type(struct tc *c, const struct arg *a, char fmt,
-			  struct place *pl, enum value_kind *vk)
+static bool array_type(struct tc *c, const struct arg *a, char fmt,
+		       struct place *pl, struct fetch_final *out)
+{
+	struct type *t = pl->type, *el = t->target;
+	if (is_text(el)) {
+		out->type = fetch_type_find("string", 6);
+		return true;
+	}
+	if (el->kind != TY_INT && el->kind != TY_ENUM && el->kind != TY_PTR) {
+		ERR(c, a->expr->loc, "'%s' is %s: index it to pick an element",
+		    a->text, tname(c, t));
+		return false;
+	}
+	if (t->nelems == 0 && pl->memory) {
+		ERR(c, a->expr->loc, "'%s' is the data that follows, in "
+		    "%llu-byte units: index it, e.g. [0]", a->text, el->size);
+		return false;
+	}
+	if (t->nelems > MAX_FETCH_ARRAY) {
+		ERR(c, a->expr->loc, "'%s' is %s; the kernel fetches at most %d "
+		    "elements: index it", a->text, tname(c, t), MAX_FETCH_ARRAY);
+		return false;
+	}
+	if (is_byte(el))
+		NOTE(c, a->expr->loc, "'%s' is a byte array; if it holds text, "
+		     "add ':string'", a->text);
+	char l = el->kind == TY_PTR ? 'x' : is_byte(el) && !fmt ? 'x'
+		 : letter(fmt, el->is_signed);
+	return int_final(c, a, l, el->size * 8, (unsigned)t->nelems, out);
+}
+
+/* The fetch type for a place when the user wrote none; out->type stays
+ * NULL for the kernel's default (an untyped register). */
+static bool default_type(struct tc *c, const struct arg *a, char fmt,
+			 struct place *pl, struct fetch_final *out)
 {
 	struct type *t = pl->type;
 	unsigned ptr_bits = c->opt->arch->long_bits;
-	*vk = VAL_NUM;
 	if (!t)
-		return fmt ? arena_printf(c->arena, "%c%u", letter(fmt, false),
-					  ptr_bits) : NULL;
-	if (pl->bit_size)
-		return bitfield_type(c, pl);
+		return !fmt || int_final(c, a, letter(fmt, false), ptr_bits, 0,
+					 out);
+	if (pl->bit_size) {
+		bitfield_type(c, pl, out);
+		return true;
+	}
 	switch (t->kind) {
 	case TY_INT:
 		if (t->is_bool)
-			return fmt ? arena_printf(c->arena, "%c8", letter(fmt, false))
-				   : "u8";
+			return int_final(c, a, fmt ? letter(fmt, false) : 'u', 8, 0,
+					 out);
 		/* fall through */
 	case TY_ENUM:
-		return arena_printf(c->arena, "%c%llu", letter(fmt, t->is_signed),
-				    t->size * 8);
+		return int_final(c, a, letter(fmt, t->is_signed), t->size * 8, 0,
+				 out);
 	case TY_PTR:
 		if (is_text(t->target)) {
 			load(c, pl);
 			pl->memory = true;
-			*vk = VAL_STR;
-			return "string";
+			out->type = fetch_type_find("string", 6);
+			return true;
 		}
 		if (is_byte(t->target))
 			NOTE(c, a->expr->loc, "'%s' points to unsigned bytes; if "
 			     "they hold text, add ':string'", a->text);
-		return arena_printf(c->arena, "%c%u", fmt ? letter(fmt, false) : 'x',
-				    ptr_bits);
-	case TY_ARRAY: {
-		struct type *el = t->target;
-		if (is_text(el)) {
-			*vk = VAL_STR;
-			return "string";
-		}
-		*vk = VAL_UNKNOWN;
-		if (el->kind != TY_INT && el->kind != TY_ENUM && el->kind != TY_PTR) {
-			ERR(c, a->expr->loc, "'%s' is %s: index it to pick an "
-			    "element", a->text, tname(c, t));
-			return NULL;
-		}
-		if (t->nelems == 0 && pl->memory) {
-			ERR(c, a->expr->loc, "'%s' is the data that follows, in "
-			    "%llu-byte units: index it, e.g. [0]", a->text, el->size);
-			return NULL;
-		}
-		if (t->nelems > 64) {
-			ERR(c, a->expr->loc, "'%s' is %s; the kernel fetches at "
-			    "most 64 elements: index it", a->text, tname(c, t));
-			return NULL;
-		}
-		if (is_byte(el))
-			NOTE(c, a->expr->loc, "'%s' is a byte array; if it holds "
-			     "text, add ':string'", a->text);
-		char l = el->kind == TY_PTR ? 'x' : is_byte(el) && !fmt ? 'x'
-			 : letter(fmt, el->is_signed);
-		return arena_printf(c->arena, "%c%llu[%llu]", l, el->size * 8,
-				    t->nelems);
-	}
+		return int_final(c, a, fmt ? letter(fmt, false) : 'x', ptr_bits,
+				 0, out);
+	case TY_ARRAY:
+		return array_type(c, a, fmt, pl, out);
 	case TY_STRUCT:
 	case TY_UNION:
 		list_members(c, a, t);
-		return NULL;
+		return false;
 	case TY_FLOAT:
 		ERR(c, a->expr->loc, "'%s' is %s: the kernel cannot print "
 		    "floating point; add ':x%llu' for its bits", a->text,
 		    tname(c, t), t->size * 8);
-		return NULL;
+		return false;
 	default:
 		ERR(c, a->expr->loc, "'%s' is %s: nothing to fetch", a->text,
 		    tname(c, t));
-		return NULL;
+		return false;
 	}
 }
 
 /* An explicit :TYPE. A string type reads the text the member holds:
  * through a pointer, or in place for an array. */
-static char *explicit_type(struct tc *c, const struct arg *a,
-			   struct place *pl, enum value_kind *vk)
+static bool explicit_type(struct tc *c, const struct arg *a,
+			  struct place *pl, const struct fetch_final *given)
 {
-	const char *ft = a->ftype;
-	bool text = fetch_type_is_text(ft);
-	*vk = fetch_type_value(ft);
-	if (!text)
-		return (char *)ft;
+	if (!fetch_final_is_text(given))
+		return true;
 	struct type *t = pl->type;
 	if (t && t->kind == TY_ARRAY && pl->memory)
-		return (char *)ft;
+		return true;
 	if ((t && t->kind == TY_PTR) || !pl->memory) {
 		long long bias = pl->memory ? 0 : pl->bias;
 		load(c, pl);
 		pl->memory = true;
 		pl->off = bias;
-		return (char *)ft;
+		return true;
 	}
 	ERR(c, a->ftype_loc, "':%s' needs a pointer or an array; '%s' is %s",
-	    ft, a->text, t ? tname(c, t) : "a value");
-	return NULL;
+	    a->ftype, a->text, t ? tname(c, t) : "a value");
+	return false;
 }
 
 bool typecheck_arg(const struct options *opt, struct diags *dg,
 		   const struct probe *p, const struct func_info *fn,
 		   const struct arg *a, char fmt, struct argplan *plan)
 {
-	struct tc c = {opt, opt->types, dg, p->src, opt->types->arena, p, fn};
+	struct tc c = {opt, opt->types, dg, p->src, opt->types->arena, p, fn,
+		       plan};
 	struct place pl = {0};
+	struct fetch_final given = plan->type;
 	if (!eval(&c, a->expr, &pl))
 		return false;
 	unwrap(&c, &pl);
-	enum value_kind vk;
-	char *ft = a->ftype ? explicit_type(&c, a, &pl, &vk)
-			    : default_type(&c, a, fmt, &pl, &vk);
-	if (!ft && (a->ftype || pl.type))
+	bool ok = given.type ? explicit_type(&c, a, &pl, &given)
+			     : default_type(&c, a, fmt, &pl, &plan->type);
+	if (!ok)
 		return false;
-	if (pl.memory)
-		pl.f = deref(&c, pl.off, pl.f);
-	plan->fetcharg = ft ? arena_printf(c.arena, "%s:%s", pl.f, ft) : pl.f;
-	plan->ftype = ft;
-	plan->value = vk;
+	load(&c, &pl);
+	plan->type = given.type ? given : plan->type;
 	return true;
 }
 

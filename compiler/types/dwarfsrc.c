@@ -613,36 +613,41 @@ static int match_pc(Dwarf_Die *die, void *arg)
 	return DWARF_CB_OK;
 }
 
-/* The value of a parameter at the function's entry, as a fetcharg. */
-static char *entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc)
+/* Where a parameter's value is at the function's entry: a register, or
+ * memory at a register plus an offset. */
+static bool entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc,
+			   struct param_loc *loc)
 {
 	const struct arch *a = d->ts.arch;
 	Dwarf_Attribute attr;
 	Dwarf_Op *ops;
 	size_t n;
 	if (!a || !dwarf_attr(param, DW_AT_location, &attr) ||
-	    dwarf_getlocation_addr(&attr, pc, &ops, &n, 1) != 1 || n == 0)
-		return NULL;
+	    dwarf_getlocation_addr(&attr, pc, &ops, &n, 1) != 1 || n != 1)
+		return false;
 	unsigned atom = ops[0].atom;
 	const char *reg = NULL;
-	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31 && n == 1)
+	long long off = 0;
+	bool memory = false;
+	if (atom >= DW_OP_reg0 && atom <= DW_OP_reg31) {
 		reg = arch_dwarf_reg(a, atom - DW_OP_reg0);
-	else if (atom == DW_OP_regx && n == 1)
+	} else if (atom == DW_OP_regx) {
 		reg = arch_dwarf_reg(a, (unsigned)ops[0].number);
-	if (reg)
-		return arena_printf(d->ts.arena, "%%%s", reg);
-	if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31 && n == 1 &&
-	    (reg = arch_dwarf_reg(a, atom - DW_OP_breg0)))
-		return arena_printf(d->ts.arena, "%+lld(%%%s)",
-				    (long long)(Dwarf_Sword)ops[0].number, reg);
-	if (atom == DW_OP_fbreg && n == 1) {
+	} else if (atom >= DW_OP_breg0 && atom <= DW_OP_breg31) {
+		reg = arch_dwarf_reg(a, atom - DW_OP_breg0);
+		off = (long long)(Dwarf_Sword)ops[0].number;
+		memory = true;
+	} else if (atom == DW_OP_fbreg) {
 		/* The frame base is the CFA: at entry, the stack pointer plus
 		 * what the call left on the stack (arch.c's entry_cfa). */
-		long long off = (long long)(Dwarf_Sword)ops[0].number +
-				a->entry_cfa;
-		return arena_printf(d->ts.arena, "%+lld(%%%s)", off, a->spreg);
+		reg = a->spreg;
+		off = (long long)(Dwarf_Sword)ops[0].number + a->entry_cfa;
+		memory = true;
 	}
-	return NULL;
+	if (!reg)
+		return false;
+	*loc = (struct param_loc){true, {FB_REG, reg, 0}, memory, off};
+	return true;
 }
 
 /* The abstract origin of a DIE, or the DIE itself. */
@@ -680,9 +685,8 @@ static void param_locations(struct dwsrc *d, Dwarf_Die *fn, Dwarf_Die *decl,
 		for (size_t i = 0; i < n && i < np; i++) {
 			if (order[i] != o && order[i] != dwarf_dieoffset(&child))
 				continue;
-			char *loc = entry_location(d, &child, pc);
-			f->locs[i].known = loc != NULL;
-			f->locs[i].fetcharg = loc;
+			if (!entry_location(d, &child, pc, &f->locs[i]))
+				f->locs[i].known = false;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
