@@ -12,32 +12,11 @@
 extern const char runtime_sh[];
 extern const char convert_awk[];
 
-/* 'text' for sh: a ' inside becomes '\''. */
-static void put_sq(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	for (; s && *s; s++) {
-		if (*s == '\'')
-			fputs("'\\''", f);
-		else
-			fputc(*s, f);
-	}
-	fputc('\'', f);
-}
-
 static void put_var(FILE *f, size_t i, const char *field, const char *value)
 {
 	fprintf(f, "probe_%zu_%s=", i, field);
-	put_sq(f, value ? value : "");
+	put_sh_quoted(f, value ? value : "");
 	fputc('\n', f);
-}
-
-/* A comment's text: inert (control characters escaped). */
-static void put_comment(FILE *f, const char *text)
-{
-	char *s = inert_text(text);
-	fputs(s, f);
-	free(s);
 }
 
 /* The identity of a uprobe's binary; the last one is kept, since probes
@@ -116,34 +95,27 @@ void write_script(FILE *f, const struct program *prog,
 		"# probes, streams their events and removes them again.\n"
 		"# Run it as root: sh trace.sh -h tells the options.\n"
 		"#\n# command: ", SURFC_VERSION);
-	put_comment(f, cmdline);
+	put_inert(f, cmdline);
 	fprintf(f, "\n# arch: %s\n", opt->arch->name);
 	fputs("# kernel: ", f);
-	put_comment(f, id && id->release ? id->release
+	put_inert(f, id && id->release ? id->release
 		    : "any (compiled without a kernel's identity)");
 	fputc('\n', f);
 	if (id && id->version) {
 		fputs("# version: ", f);
-		put_comment(f, id->version);
+		put_inert(f, id->version);
 		fputc('\n', f);
 	}
 	if (id && id->build_id) {
 		fputs("# build-id: ", f);
-		put_comment(f, id->build_id);
+		put_inert(f, id->build_id);
 		fputc('\n', f);
 	}
 	fputs("# probes:\n", f);
 	for (size_t i = 0; i < prog->nprobes; i++) {
-		const struct probe *p = prog->probes[i];
-		unsigned line, col;
-		char *text = probe_source_text(p);
-		source_linecol(p->src, p->loc.start, &line, &col);
 		fputs("#   ", f);
-		put_comment(f, p->src->name);
-		fprintf(f, ":%u: ", line);
-		put_comment(f, text);
+		put_probe_origin(f, prog->probes[i]);
 		fputc('\n', f);
-		free(text);
 	}
 	/* The binaries of uprobes, as the script checks them. */
 	for (size_t i = 0; i < prog->nprobes; i++) {
@@ -159,7 +131,7 @@ void write_script(FILE *f, const struct program *prog,
 			continue;
 		const char *bid = binary_identity(p->target.path);
 		fputs("# binary: ", f);
-		put_comment(f, p->target.path);
+		put_inert(f, p->target.path);
 		fputs(": ", f);
 		if (!bid)
 			fputs("unreadable when compiled (not checked)", f);
@@ -177,9 +149,9 @@ void write_script(FILE *f, const struct program *prog,
 	fprintf(f, "surfc_version=%s\nsurfc_arch=%s\nsurfc_big_endian=%d\n",
 		SURFC_VERSION, opt->arch->name, opt->arch->big_endian);
 	fputs("kernel_release=", f);
-	put_sq(f, id ? id->release : NULL);
+	put_sh_quoted(f, id ? id->release : NULL);
 	fputs("\nkernel_version=", f);
-	put_sq(f, id ? id->version : NULL);
+	put_sh_quoted(f, id ? id->version : NULL);
 	fputs("\nprobe_ids='", f);
 	for (size_t i = 0; i < prog->nprobes; i++)
 		fprintf(f, "%s%zu", i ? " " : "", i + 1);
@@ -188,6 +160,6 @@ void write_script(FILE *f, const struct program *prog,
 		put_probe(f, i + 1, prog->probes[i], opt);
 	binary_identity(NULL);
 	fputs("convert_awk=", f);
-	put_sq(f, convert_awk);
+	put_sh_quoted(f, convert_awk);
 	fputs("\n\nmain \"$@\"\n", f);
 }

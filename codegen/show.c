@@ -5,11 +5,10 @@
 
 #include "../compiler/surfc.h"
 
-/* Single-quoted for sh: ' becomes '\''. */
-static void put_quoted(FILE *f, const char *s)
+void put_sh_quoted(FILE *f, const char *s)
 {
 	fputc('\'', f);
-	for (; *s; s++) {
+	for (; s && *s; s++) {
 		if (*s == '\'')
 			fputs("'\\''", f);
 		else
@@ -38,26 +37,30 @@ char *inert_text(const char *s)
 	return sb.s;
 }
 
-/* "# TEXT", inert. */
-static void put_comment_text(FILE *f, const char *text)
+void put_inert(FILE *f, const char *text)
 {
 	char *s = inert_text(text);
 	fputs(s, f);
 	free(s);
 }
 
-static void show_probe(FILE *f, const struct probe *p,
-		       const struct options *opt)
+void put_probe_origin(FILE *f, const struct probe *p)
 {
 	unsigned line, col;
 	source_linecol(p->src, p->loc.start, &line, &col);
 	char *text = probe_source_text(p);
-	fputs("# ", f);
-	put_comment_text(f, p->src->name);
+	put_inert(f, p->src->name);
 	fprintf(f, ":%u: ", line);
-	put_comment_text(f, text);
-	fputc('\n', f);
+	put_inert(f, text);
 	free(text);
+}
+
+static void show_probe(FILE *f, const struct probe *p,
+		       const struct options *opt)
+{
+	fputs("# ", f);
+	put_probe_origin(f, p);
+	fputc('\n', f);
 	char *filter = probe_filter_text(p, opt->arch);
 	const char *group = opt->group;
 	const char *event = p->event;
@@ -68,13 +71,13 @@ static void show_probe(FILE *f, const struct probe *p,
 					     &(struct render_target){opt->arch,
 								     FEAT_ALL});
 		fputs("echo ", f);
-		put_quoted(f, def);
+		put_sh_quoted(f, def);
 		fprintf(f, " >> %s\n", p->uprobe ? "uprobe_events" : "kprobe_events");
 		free(def);
 	}
 	if (filter) {
 		fputs("echo ", f);
-		put_quoted(f, filter);
+		put_sh_quoted(f, filter);
 		fprintf(f, " > events/%s/%s/filter\n", group, event);
 		free(filter);
 	}

@@ -675,8 +675,7 @@ static void plan_raw(struct checker *c, const struct arg *a, char fmt,
 	} else if (fmt && text) {
 		ERR(c, a->fmt_loc, "format letter '%c' on a string", fmt);
 	} else if (fmt) {
-		plan->type.type = fetch_type_int(fmt == 'S' ? 's' : fmt == 'U'
-						 ? 'u' : 'x',
+		plan->type.type = fetch_type_int(fetch_letter(fmt, false),
 						 c->opt->arch->long_bits);
 	}
 }

@@ -73,6 +73,20 @@ const struct fetch_type *fetch_type_int(char letter, unsigned bits)
 	return fetch_type_find(name, strlen(name));
 }
 
+char fetch_letter(char fmt, bool is_signed)
+{
+	switch (fmt) {
+	case 'S':
+		return 's';
+	case 'U':
+		return 'u';
+	case 'X':
+		return 'x';
+	default:
+		return is_signed ? 's' : 'u';
+	}
+}
+
 const struct fetch_type *fetch_type_bitfield(void)
 {
 	return fetch_type_find("b", 1);

@@ -169,6 +169,9 @@ const struct fetch_type *fetch_type_find(const char *name, size_t len);
 /* The integer type of letter u, s or x and a width in bits. */
 const struct fetch_type *fetch_type_int(char letter, unsigned bits);
 const struct fetch_type *fetch_type_bitfield(void);
+/* The integer letter of a format letter (S, U, X: language.md §3), or of
+ * the C type's signedness when none was written. */
+char fetch_letter(char fmt, bool is_signed);
 const char *fetch_type_closest(const char *name);
 bool fetch_final_is_text(const struct fetch_final *);
 /* What a filter compares a fetch of this type as. */
@@ -653,6 +656,12 @@ void write_script(FILE *, const struct program *, const struct options *,
 /* s for a comment or a message: control characters escaped (\n, \t, \r,
  * \xNN), so that no text can end a comment line or drive a terminal. */
 char *inert_text(const char *s);
+/* show.c: text into shell code. put_sh_quoted: 'text', a ' inside as
+ * '\''; put_inert: inert_text(s); put_probe_origin: "FILE:LINE: PROBE",
+ * inert, the probe folded onto one line. */
+void put_sh_quoted(FILE *, const char *);
+void put_inert(FILE *, const char *);
+void put_probe_origin(FILE *, const struct probe *);
 /* The filter expression as written to tracefs, or NULL. */
 char *probe_filter_text(const struct probe *, const struct arch *);
 void show_program(FILE *, const struct program *, const struct options *);

@@ -570,12 +570,6 @@ static void unwrap(struct tc *c, struct place *pl)
 	}
 }
 
-static char letter(char fmt, bool is_signed)
-{
-	return fmt == 'S' ? 's' : fmt == 'U' ? 'u' : fmt == 'X' ? 'x'
-	       : is_signed ? 's' : 'u';
-}
-
 static bool is_text(const struct type *t)
 {
 	return t && t->kind == TY_INT && t->is_char && t->size == 1;
@@ -667,7 +661,7 @@ static bool array_type(struct tc *c, const struct arg *a, char fmt,
 		NOTE(c, a->expr->loc, "'%s' is a byte array; if it holds text, "
 		     "add ':string'", a->text);
 	char l = el->kind == TY_PTR ? 'x' : is_byte(el) && !fmt ? 'x'
-		 : letter(fmt, el->is_signed);
+		 : fetch_letter(fmt, el->is_signed);
 	return int_final(c, a, l, el->size * 8, (unsigned)t->nelems, out);
 }
 
@@ -679,7 +673,7 @@ static bool default_type(struct tc *c, const struct arg *a, char fmt,
 	struct type *t = pl->type;
 	unsigned ptr_bits = c->opt->arch->long_bits;
 	if (!t)
-		return !fmt || int_final(c, a, letter(fmt, false), ptr_bits, 0,
+		return !fmt || int_final(c, a, fetch_letter(fmt, false), ptr_bits, 0,
 					 out);
 	if (pl->bit_size) {
 		bitfield_type(c, pl, out);
@@ -688,11 +682,11 @@ static bool default_type(struct tc *c, const struct arg *a, char fmt,
 	switch (t->kind) {
 	case TY_INT:
 		if (t->is_bool)
-			return int_final(c, a, fmt ? letter(fmt, false) : 'u', 8, 0,
+			return int_final(c, a, fmt ? fetch_letter(fmt, false) : 'u', 8, 0,
 					 out);
 		/* fall through */
 	case TY_ENUM:
-		return int_final(c, a, letter(fmt, t->is_signed), t->size * 8, 0,
+		return int_final(c, a, fetch_letter(fmt, t->is_signed), t->size * 8, 0,
 				 out);
 	case TY_PTR:
 		if (is_text(t->target)) {
@@ -704,7 +698,7 @@ static bool default_type(struct tc *c, const struct arg *a, char fmt,
 		if (is_byte(t->target))
 			NOTE(c, a->expr->loc, "'%s' points to unsigned bytes; if "
 			     "they hold text, add ':string'", a->text);
-		return int_final(c, a, fmt ? letter(fmt, false) : 'x', ptr_bits,
+		return int_final(c, a, fmt ? fetch_letter(fmt, false) : 'x', ptr_bits,
 				 0, out);
 	case TY_ARRAY:
 		return array_type(c, a, fmt, pl, out);
