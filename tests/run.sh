@@ -13,7 +13,8 @@
 #
 #   sh tests/run.sh [SUITE|CASE...]   runs only what is named (default: all):
 #   golden, samples, mutate, fuzz, limits, sh (every tests/sh/*.sh) or one
-#   of them by name (script_shells, types_compare, live, ...), e2e;
+#   of them by name (script_shells, types_compare, live, ...; live_script
+#   brings live, whose helpers it uses), e2e;
 #   golden/NAME (tests/golden/NAME.expect) and samples/FILE.surf name one
 #   case, as the ok and FAIL lines do; a name that is no suite or case is a
 #   failure ("FAIL no such case: golden/NAME"). offline: what needs neither
@@ -89,6 +90,11 @@ for arg in "$@"; do
 	*) others=$((others + 1)) ;;
 	esac
 done
+# live_script.sh uses live.sh's helpers (live_setup, live_clean, ...):
+# alone it would run nothing and pass.
+case $suites in
+*" live_script "*) case $suites in *" live "*) ;; *) suites="${suites}live " ;; esac ;;
+esac
 if [ "${UPDATE:-}" = 1 ] && { [ "$updatable" = 0 ] || [ "$others" != 0 ]; }; then
 	echo "tests/run.sh: UPDATE=1 rewrites only the expectations named: give" \
 		"golden/NAME... or script_shells, and no other suite or case" >&2
