@@ -1,5 +1,6 @@
 /* fetcharg.c: fetch plans to the text tracefs takes: the probe definition
- * line for kprobe_events/uprobe_events, and the filter expression. */
+ * line for kprobe_events/uprobe_events (its letter is the probe kind's,
+ * probekind.c), and the filter expression. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,8 +51,8 @@ char *probe_definition(const struct probe *p, const char *group)
 {
 	struct strbuf sb = {0};
 	char *rest = probe_target_and_args(p);
-	sb_printf(&sb, "%c:%s/%s %s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
-		  p->event, rest);
+	sb_printf(&sb, "%c:%s/%s %s", p->kind->def_letter, group, p->event,
+		  rest);
 	free(rest);
 	return sb.s;
 }
