@@ -3,7 +3,8 @@
  * The script is a header of comments, the per-file data as plain shell
  * assignments, and the fixed runtime (runtime-sh/surfc.sh, with
  * runtime-sh/convert.awk in a variable). Nothing here generates logic:
- * the runtime reads the data. */
+ * the runtime reads the data, down to the file each definition goes to,
+ * which is its kind's (probekind.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	if (k->def_letter)
 		fputc(k->def_letter, f);
 	fputc('\n', f);
+	put_var(f, i, "events_file", k->events_file);
 	put_var(f, i, "name", event ? t->text : p->event);
 	put_var(f, i, "rest", event ? "" : rest);
 	put_var(f, i, "filter", filter);
