@@ -1,7 +1,8 @@
 /* fetcharg.c: the one place where fetch plans (compiler/plan.c) become the
  * text tracefs takes, for a given kernel's arch and features: each
  * argument's fetcharg, the probe definition line for
- * kprobe_events/uprobe_events, and the filter expression. */
+ * kprobe_events/uprobe_events (its letter is the probe kind's,
+ * probekind.c), and the filter expression. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,8 +148,8 @@ char *probe_definition(const struct probe *p, const char *group,
 {
 	struct strbuf sb = {0};
 	char *rest = probe_target_and_args(p, rt);
-	sb_printf(&sb, "%c:%s/%s %s", p->kind == PROBE_RETURN ? 'r' : 'p', group,
-		  p->event, rest);
+	sb_printf(&sb, "%c:%s/%s %s", p->kind->def_letter, group, p->event,
+		  rest);
 	free(rest);
 	return sb.s;
 }

@@ -3,7 +3,8 @@
  * The script is a header of comments, the per-file data as plain shell
  * assignments, and the fixed runtime (runtime-sh/surfc.sh, with
  * runtime-sh/convert.awk in a variable). Nothing here generates logic:
- * the runtime reads the data. */
+ * the runtime reads the data, down to the file each definition goes to,
+ * which is its kind's (probekind.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,6 +44,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 		      const struct options *opt)
 {
 	const struct target *t = &p->target;
+	const struct probe_kind *k = p->kind;
 	struct strbuf src = {0}, feats = {0}, conv = {0};
 	unsigned line, col;
 	source_linecol(p->src, p->loc.start, &line, &col);
@@ -65,17 +67,22 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	char *rest = probe_target_and_args(p, &(struct render_target){
 		opt->arch, FEAT_ALL});
 	char *filter = probe_filter_text(p, opt->arch);
-	char kind = p->kind == PROBE_EVENT ? 'e' : p->uprobe ? 'u' : 'k';
-	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=%c\n", i, kind, i,
-		p->kind == PROBE_RETURN ? 'r' : 'p');
-	put_var(f, i, "name", p->kind == PROBE_EVENT ? t->text : p->event);
-	put_var(f, i, "rest", p->kind == PROBE_EVENT ? "" : rest);
+	bool event = k->site == PROBE_EVENT;
+	/* An event is never defined: it has no letter. */
+	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=", i, k->tag, i);
+	if (k->def_letter)
+		fputc(k->def_letter, f);
+	fputc('\n', f);
+	put_var(f, i, "events_file", k->events_file);
+	put_var(f, i, "name", event ? t->text : p->event);
+	put_var(f, i, "rest", event ? "" : rest);
 	put_var(f, i, "filter", filter);
 	put_var(f, i, "source", shown);
-	put_var(f, i, "function", kind == 'k' && t->kind == TGT_KSYM
+	/* A kernel SYMBOL target is a kprobe's. */
+	put_var(f, i, "function", t->kind == TGT_KSYM
 			      ? (t->clone ? t->clone : t->symbol) : NULL);
-	put_var(f, i, "binary", kind == 'u' ? t->path : NULL);
-	put_var(f, i, "binary_id", kind == 'u' ? binary_identity(t->path) : NULL);
+	put_var(f, i, "binary", k->user ? t->path : NULL);
+	put_var(f, i, "binary_id", k->user ? binary_identity(t->path) : NULL);
 	put_var(f, i, "features", feats.s);
 	put_var(f, i, "conversions", conv.s);
 	free(shown);
@@ -120,12 +127,11 @@ void write_script(FILE *f, const struct program *prog,
 	/* The binaries of uprobes, as the script checks them. */
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		const struct probe *p = prog->probes[i];
-		if (p->kind == PROBE_EVENT || !p->uprobe)
+		if (!p->kind->user)
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = prog->probes[j]->kind != PROBE_EVENT &&
-			       prog->probes[j]->uprobe &&
+			seen = prog->probes[j]->kind->user &&
 			       !strcmp(prog->probes[j]->target.path, p->target.path);
 		if (seen)
 			continue;

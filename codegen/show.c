@@ -1,5 +1,6 @@
 /* show.c: surfc -S, the exact tracefs writes of every probe, as shell
- * lines to paste into a shell in the target's tracefs directory. */
+ * lines to paste into a shell in the target's tracefs directory; the
+ * events file a definition goes to is its kind's (probekind.c). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,7 +65,7 @@ static void show_probe(FILE *f, const struct probe *p,
 	char *filter = probe_filter_text(p, opt->arch);
 	const char *group = opt->group;
 	const char *event = p->event;
-	if (p->kind == PROBE_EVENT) {
+	if (p->kind->site == PROBE_EVENT) {
 		group = p->target.group;
 	} else {
 		char *def = probe_definition(p, opt->group,
@@ -72,7 +73,7 @@ static void show_probe(FILE *f, const struct probe *p,
 								     FEAT_ALL});
 		fputs("echo ", f);
 		put_sh_quoted(f, def);
-		fprintf(f, " >> %s\n", p->uprobe ? "uprobe_events" : "kprobe_events");
+		fprintf(f, " >> %s\n", p->kind->events_file);
 		free(def);
 	}
 	if (filter) {

@@ -1,6 +1,8 @@
 /* check.c: the checks that need no kernel types (probe kinds, targets,
  * registers, variables, names, fetch types, kernel limits, filters), and
- * the fetch plan of every argument that needs no types either. */
+ * the fetch plan of every argument that needs no types either. A probe's
+ * kind is a row of probekind.c's table, chosen by its letter and its
+ * target; every test of the kind asks that row. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,32 +58,28 @@ static struct loc sub_loc(struct loc l, size_t from, size_t to)
 
 /* ---- kinds ---- */
 
-static void check_kind(struct checker *c, struct probe *p)
+/* The probe's letter, or NULL when it is none (reported). */
+static const struct probe_letter *check_kind(struct checker *c,
+					     const struct probe *p)
 {
-	static const char *const kinds[] = {"p", "r", "e", "P", "R"};
 	const char *k = p->kind_text;
-	if (strlen(k) == 1 && strchr("preRP", k[0])) {
-		p->kind_char = k[0];
-	} else {
+	const struct probe_letter *l = probe_letter_find(k);
+	if (!l) {
 		/* One letter is as close to p as to r: suggest only for longer
 		 * words, such as 'pp'. */
-		const char *near = strlen(k) > 1 ? closest_name(k, kinds, 5) : NULL;
+		const char *near = strlen(k) > 1 ? probe_letter_closest(k) : NULL;
 		SUGGEST(c, p->kind_loc, near, "a probe starts with p (entry), r "
 			"(return), e (event), P or R (user space)",
 			"unknown probe kind '%s'", k);
-		p->kind_char = 0;
 	}
-	switch (p->kind_char) {
-	case 'r':
-	case 'R':
-		p->kind = PROBE_RETURN;
-		break;
-	case 'e':
-		p->kind = PROBE_EVENT;
-		break;
-	default:
-		p->kind = PROBE_ENTRY;
-	}
+	return l;
+}
+
+/* For the passes over the whole program, which also meet the probes of
+ * unknown kinds. */
+static bool is_event(const struct probe *p)
+{
+	return p->kind && p->kind->site == PROBE_EVENT;
 }
 
 /* ---- targets ---- */
@@ -217,7 +215,7 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	}
 	if (!split_symbol(c, t, t->text, at))
 		return;
-	if (p->kind == PROBE_RETURN && t->has_offset && t->offset)
+	if (p->kind->site == PROBE_RETURN && t->has_offset && t->offset)
 		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
 		    "'+%llu' is not allowed", t->offset);
 	else if (t->offset > MAX_KPROBE_OFFSET)
@@ -225,23 +223,26 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
 }
 
-static void check_target(struct checker *c, struct probe *p)
+/* A PATH is anything with a '/' (language.md §2). */
+static bool is_user_target(const struct target *t)
+{
+	return strchr(t->text, '/') != NULL;
+}
+
+static void check_target(struct checker *c, struct probe *p,
+			 const struct probe_letter *l)
 {
 	struct target *t = &p->target;
-	bool has_slash = strchr(t->text, '/') != NULL;
-	if (p->kind == PROBE_EVENT) {
+	if (p->kind->site == PROBE_EVENT) {
 		check_event_target(c, t);
 		return;
 	}
-	if (p->kind_char == 'P' || p->kind_char == 'R') {
-		if (!has_slash) {
-			ERR(c, t->loc, "'%c' probes user space: the target is "
-			    "PATH:SYMBOL or PATH:0xOFFSET", p->kind_char);
-			return;
-		}
+	if (!p->kind->user && !(l->space & SPACE_KERNEL)) {
+		ERR(c, t->loc, "'%s' probes user space: the target is "
+		    "PATH:SYMBOL or PATH:0xOFFSET", l->text);
+		return;
 	}
-	p->uprobe = has_slash;
-	if (has_slash)
+	if (p->kind->user)
 		check_user_target(c, p);
 	else
 		check_kernel_target(c, p);
@@ -256,7 +257,7 @@ static void check_probe_name(struct checker *c, struct probe *p)
 	if (strchr(p->name, '/')) {
 		ERR(c, p->name_loc, "surfc chooses the event group; name only the "
 		    "event, e.g. 'p:%s'", strrchr(p->name, '/') + 1);
-	} else if (p->kind == PROBE_EVENT) {
+	} else if (p->kind->site == PROBE_EVENT) {
 		ERR(c, p->name_loc, "an 'e' probe enables an existing event and "
 		    "takes no name");
 	} else if (!is_identifier(p->name)) {
@@ -356,9 +357,9 @@ static void check_symref(struct checker *c, const struct probe *p,
 {
 	const char *s = e->name;
 	if (s[0] == '+') {
-		if (!p->uprobe)
+		if (!p->kind->user)
 			ERR(c, e->loc, "'@+OFFSET' is a file offset, for uprobes only");
-	} else if (!isdigit((unsigned char)s[0]) && p->uprobe) {
+	} else if (!isdigit((unsigned char)s[0]) && p->kind->user) {
 		ERR(c, e->loc, "uprobes cannot read kernel symbols; use "
 		    "'@+OFFSET' (a file offset) or '@ADDRESS'");
 	}
@@ -371,7 +372,7 @@ static void check_variable(struct checker *c, const struct probe *p,
 					   "stack0", "arg1"};
 	switch (e->kind) {
 	case EX_RETVAL:
-		if (p->kind != PROBE_RETURN)
+		if (p->kind->site != PROBE_RETURN)
 			ERR(c, e->loc, "$retval exists only in return probes ('r')");
 		break;
 	case EX_STACKN:
@@ -381,7 +382,7 @@ static void check_variable(struct checker *c, const struct probe *p,
 							      near) : NULL,
 				"there are $retval, $comm, $stack, $stackN and "
 				"$argN", "unknown variable '$%s'", e->name);
-		} else if (e->num > PARAM_MAX_STACK && !p->uprobe) {
+		} else if (e->num > PARAM_MAX_STACK && !p->kind->user) {
 			ERR(c, e->loc, "$stack%lld is past the kernel's limit, "
 			    "$stack%d", e->num, PARAM_MAX_STACK);
 		}
@@ -390,13 +391,13 @@ static void check_variable(struct checker *c, const struct probe *p,
 		if (e->num < 1)
 			ERR(c, e->loc, "$argN counts from 1 ($arg1 is the first "
 			    "argument; %%0 is its 0-based twin)");
-		else if (p->uprobe)
+		else if (p->kind->user)
 			ERR(c, e->loc, "uprobes have no $argN; use %%%lld",
 			    e->num - 1);
 		else if (e->num > PARAM_MAX_STACK)
 			ERR(c, e->loc, "$arg%lld is past the kernel's limit, "
 			    "$arg%d", e->num, PARAM_MAX_STACK);
-		else if (p->kind != PROBE_ENTRY || p->target.offset)
+		else if (p->kind->site != PROBE_ENTRY || p->target.offset)
 			ERR(c, e->loc, "$argN is only available at a function's "
 			    "entry");
 		break;
@@ -420,7 +421,7 @@ static void check_argnum(struct checker *c, const struct probe *p,
 		    e->num, a->name, a->name, a->nargregs);
 		return;
 	}
-	if (p->kind == PROBE_RETURN)
+	if (p->kind->site == PROBE_RETURN)
 		WARN(c, e->loc, "at a return probe %%%lld reads a register that "
 		     "no longer holds the argument", e->num);
 	else if (p->target.has_offset && p->target.offset &&
@@ -525,7 +526,7 @@ static void check_ftype_fits(struct checker *c, const struct probe *p,
 	if (text && !(ft && ft->text_ok && !strchr(t, '[')))
 		ERR(c, a->ftype_loc, "'%s' is text: it is fetched as :string, "
 		    "not ':%s'", a->text, t);
-	else if (p->uprobe && ft && ft->kernel_only)
+	else if (p->kind->user && ft && ft->kernel_only)
 		ERR(c, a->ftype_loc, "':%s' prints kernel symbols; uprobes have "
 		    "none", t);
 }
@@ -774,7 +775,7 @@ static void check_args(struct checker *c, struct probe *p,
 		       const struct func_info *fn)
 {
 	p->plans = arena_alloc(c->arena, (p->nargs + 1) * sizeof(*p->plans));
-	if (p->kind == PROBE_EVENT && p->nargs) {
+	if (p->kind->site == PROBE_EVENT && p->nargs) {
 		ERR(c, p->args[0].loc, "an 'e' probe records the event's own "
 		    "fields; it takes no arguments");
 		return;
@@ -825,7 +826,7 @@ static bool field_kind(const struct probe *p, const char *name,
 	}
 	/* An existing event's fields are known only with its format. */
 	*kind = VAL_UNKNOWN;
-	return p->kind == PROBE_EVENT;
+	return p->kind->site == PROBE_EVENT;
 }
 
 static void unknown_field(struct checker *c, const struct probe *p,
@@ -944,7 +945,7 @@ static char *sanitize_name(struct arena *ar, const char *s)
 static char *default_name(struct arena *ar, const struct probe *p)
 {
 	const struct target *t = &p->target;
-	const char *ret = p->kind == PROBE_RETURN ? "__return" : "";
+	const char *ret = p->kind->site == PROBE_RETURN ? "__return" : "";
 	switch (t->kind) {
 	case TGT_KSYM:
 	case TGT_USYM:
@@ -996,7 +997,7 @@ static void name_events(struct checker *c, struct program *prog)
 	/* Explicit names first: they are what the user asked for. */
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (!p->name || p->kind == PROBE_EVENT)
+		if (!p->name || is_event(p))
 			continue;
 		const struct probe *q = strmap_put(&taken, p->name, p);
 		if (q) {
@@ -1010,11 +1011,11 @@ static void name_events(struct checker *c, struct program *prog)
 	}
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (p->kind == PROBE_EVENT) {
+		if (is_event(p)) {
 			p->event = p->target.event;
 			continue;
 		}
-		if (p->name || !p->kind_char)
+		if (p->name || !p->kind)
 			continue;
 		char *base = default_name(c->arena, p);
 		if (!base)
@@ -1032,7 +1033,7 @@ static void check_events_once(struct checker *c, struct program *prog)
 	struct strmap enabled = {0};
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (p->kind != PROBE_EVENT || !p->target.event)
+		if (!is_event(p) || !p->target.event)
 			continue;
 		const struct probe *q = strmap_put(&enabled, p->target.text, p);
 		if (q) {
@@ -1063,7 +1064,7 @@ static void check_definitions(struct checker *c, struct program *prog)
 {
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		bool resolved = p->event && p->kind != PROBE_EVENT;
+		bool resolved = p->event && !is_event(p);
 		for (size_t j = 0; resolved && j < p->nargs; j++)
 			resolved = !p->plans[j].unresolved &&
 				   p->plans[j].base.kind != FB_NONE;
@@ -1087,12 +1088,13 @@ static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
 	c->src = p->src;
-	check_kind(c, p);
-	if (!p->kind_char)
+	const struct probe_letter *l = check_kind(c, p);
+	if (!l)
 		return;
+	p->kind = probe_kind_of(l, is_user_target(&p->target));
 	check_probe_name(c, p);
 	unsigned errors = diags_errors(c->dg);
-	check_target(c, p);
+	check_target(c, p, l);
 	const struct func_info *fn = NULL;
 	if (diags_errors(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);

@@ -455,9 +455,51 @@ void type_complete(struct typesrc *, struct type *);
 char *type_name(struct arena *, const struct type *);
 const char *typesrc_closest_function(struct typesrc *, const char *name);
 
-/* ast.c: the syntax tree. Every node lives in the program's arena. */
+/* probekind.c: what a probe's kind means, in one table: the letters a
+ * probe starts with, and the kinds of event they make once the target
+ * says which space it is in. */
 
-enum probe_kind { PROBE_ENTRY, PROBE_RETURN, PROBE_EVENT };
+/* Where the event fires. */
+enum probe_site { PROBE_ENTRY, PROBE_RETURN, PROBE_EVENT };
+
+/* Which targets a letter takes. A target is in user space when it is a
+ * PATH, anything with a '/' (language.md §2). */
+enum probe_space {
+	SPACE_NONE = 0, /* e: the target names an existing event */
+	SPACE_KERNEL = 1 << 0,
+	SPACE_USER = 1 << 1,
+	SPACE_EITHER = SPACE_KERNEL | SPACE_USER,
+};
+
+/* A kind as written. */
+struct probe_letter {
+	const char *text; /* p r e P R */
+	enum probe_site site;
+	enum probe_space space;
+};
+
+/* A kind of event: kprobe, kretprobe, uprobe, uretprobe, or an existing
+ * event. */
+struct probe_kind {
+	enum probe_site site;
+	bool user;               /* a uprobe: in a user-space binary */
+	char def_letter;         /* 'p' or 'r', the definition's first
+				    letter; 0 for an event, never defined */
+	const char *events_file; /* the tracefs file of its definition, or
+				    NULL */
+	char tag;                /* the script's probe_ID_kind: k, u or e */
+};
+
+/* The letter written as text, or NULL. */
+const struct probe_letter *probe_letter_find(const char *text);
+const char *probe_letter_closest(const char *text);
+/* The kind a letter makes on a target in user space or not. The target
+ * decides: a letter's space only says which targets the checker accepts
+ * (a P on a kernel target is an error, and meanwhile a kprobe). */
+const struct probe_kind *probe_kind_of(const struct probe_letter *,
+				       bool user);
+
+/* ast.c: the syntax tree. Every node lives in the program's arena. */
 
 enum target_kind {
 	TGT_KSYM,  /* [MODULE:]SYMBOL[+OFF] */
@@ -556,9 +598,8 @@ struct fexpr {
 
 struct probe {
 	char *kind_text; /* as written */
-	char kind_char;  /* p r e P R, or 0 when kind_text is none of them */
-	enum probe_kind kind;
-	bool uprobe; /* the target is a user-space binary */
+	/* The checker's: NULL when kind_text is no kind. */
+	const struct probe_kind *kind;
 	char *name;  /* as written after ':', or NULL */
 	char *event; /* the event name finally used */
 	struct loc kind_loc, name_loc, loc;

@@ -114,7 +114,7 @@ static bool need_function(struct tc *c, const struct expr *e)
 {
 	if (c->fn)
 		return true;
-	if (c->p->uprobe)
+	if (c->p->kind->user)
 		ERR(c, e->loc, "types of user-space programs are not supported "
 		    "yet: cast a register instead, e.g. (struct foo *)%%%s",
 		    c->opt->arch->argregs[0]);
@@ -766,7 +766,7 @@ const struct func_info *typecheck_function(const struct options *opt,
 					   const struct probe *p)
 {
 	const struct target *t = &p->target;
-	if (!opt->types || p->uprobe || t->kind != TGT_KSYM || t->module)
+	if (!opt->types || p->kind->user || t->kind != TGT_KSYM || t->module)
 		return NULL;
 	const struct func_info *fn = opt->types->ops->function(opt->types,
 							       t->symbol);

@@ -6,7 +6,8 @@
 #   convert_awk      runtime-sh/convert.awk
 #   probe_ids        the probes: "1 2 3 ..."; for each probe ID:
 #   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
-#   probe_ID_letter      p or r
+#   probe_ID_letter      p or r (e: empty)
+#   probe_ID_events_file kprobe_events or uprobe_events (e: empty)
 #   probe_ID_name        the event's name (e: GROUP/EVENT)
 #   probe_ID_rest        the definition after "p:GROUP/NAME "
 #   probe_ID_filter      the filter, as written to tracefs
@@ -109,17 +110,13 @@ die() {
 # probe_dir ID: kind, name, and where the probe lives: event_dir (in the
 # instance) and events_file.
 probe_dir() {
-	eval "kind=\$probe_$1_kind name=\$probe_$1_name"
+	eval "kind=\$probe_$1_kind name=\$probe_$1_name
+		events_file=\$probe_$1_events_file"
 	if [ "$kind" = e ]; then
 		event_dir=$instance/events/$name
-		events_file=
 	else
 		event_dir=$instance/events/$run_name/$name
-		if [ "$kind" = u ]; then
-			events_file=$tracefs/uprobe_events
-		else
-			events_file=$tracefs/kprobe_events
-		fi
+		events_file=$tracefs/$events_file
 	fi
 }
 
