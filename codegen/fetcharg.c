@@ -73,7 +73,7 @@ static void put_base(struct strbuf *sb, const struct fetch_base *b,
 		/* $argN at a function's entry is the calling convention's
 		 * place of the argument: where a kernel lacks $argN, that
 		 * place says the same. */
-		if (!(rt->features & FEAT_ARGN) &&
+		if (!(rt->features & FEAT_ARGN) && b->entry &&
 		    arch_arg_base(rt->arch, (unsigned)(b->n - 1), &reg) &&
 		    reg.kind != FB_ARGN) {
 			put_base(sb, &reg, rt);
@@ -97,6 +97,11 @@ static void put_base(struct strbuf *sb, const struct fetch_base *b,
 		sb_printf(sb, "\\\"%s\"", b->text);
 		break;
 	}
+}
+
+struct render_target render_target_of(const struct options *opt)
+{
+	return (struct render_target){opt->arch, opt->kernel.has};
 }
 
 void put_fetch_type(struct strbuf *sb, const struct fetch_final *t)

@@ -64,8 +64,8 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 				  p->args[a].name, c->name);
 	}
 	put_features(&feats, features);
-	char *rest = probe_target_and_args(p, &(struct render_target){
-		opt->arch, FEAT_ALL});
+	struct render_target rt = render_target_of(opt);
+	char *rest = probe_target_and_args(p, &rt);
 	char *filter = probe_filter_text(p, opt->arch);
 	bool event = k->site == PROBE_EVENT;
 	/* An event is never defined: it has no letter. */

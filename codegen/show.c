@@ -68,9 +68,8 @@ static void show_probe(FILE *f, const struct probe *p,
 	if (p->kind->site == PROBE_EVENT) {
 		group = p->target.group;
 	} else {
-		char *def = probe_definition(p, opt->group,
-					     &(struct render_target){opt->arch,
-								     FEAT_ALL});
+		struct render_target rt = render_target_of(opt);
+		char *def = probe_definition(p, opt->group, &rt);
 		fputs("echo ", f);
 		put_sh_quoted(f, def);
 		fprintf(f, " >> %s\n", p->kind->events_file);

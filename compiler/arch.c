@@ -227,10 +227,10 @@ const char *arch_dwarf_reg(const struct arch *a, unsigned n)
 bool arch_arg_base(const struct arch *a, unsigned n, struct fetch_base *b)
 {
 	if (n < a->nargregs)
-		*b = (struct fetch_base){FB_REG, a->argregs[n], 0};
+		*b = (struct fetch_base){.kind = FB_REG, .text = a->argregs[n]};
 	else if (a->stack_base >= 0)
-		*b = (struct fetch_base){FB_STACKN, NULL,
-					 n - a->nargregs + a->stack_base};
+		*b = (struct fetch_base){.kind = FB_STACKN,
+			.n = n - a->nargregs + a->stack_base};
 	return n < a->nargregs || a->stack_base >= 0;
 }
 

@@ -43,6 +43,7 @@ struct checker {
 	struct probe *p;
 	const struct source *src;
 	bool skip_typed; /* the probe's target was already reported */
+	unsigned warned; /* features the model could not tell, warned of */
 };
 
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
@@ -397,9 +398,9 @@ static void check_variable(struct checker *c, const struct probe *p,
 		else if (e->num > PARAM_MAX_STACK)
 			ERR(c, e->loc, "$arg%lld is past the kernel's limit, "
 			    "$arg%d", e->num, PARAM_MAX_STACK);
-		else if (p->kind->site != PROBE_ENTRY || p->target.offset)
+		else if (!probe_at_entry(p) && p->kind->site != PROBE_RETURN)
 			ERR(c, e->loc, "$argN is only available at a function's "
-			    "entry");
+			    "entry (and, on kernels that take it, at its return)");
 		break;
 	default:
 		break;
@@ -585,7 +586,7 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 			b->kind = FB_NONE;
 		break;
 	case EX_REG:
-		*b = (struct fetch_base){FB_REG, e->name, 0};
+		*b = (struct fetch_base){.kind = FB_REG, .text = e->name};
 		break;
 	case EX_RETVAL:
 		b->kind = FB_RETVAL;
@@ -597,19 +598,20 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 		b->kind = FB_STACK;
 		break;
 	case EX_STACKN:
-		*b = (struct fetch_base){FB_STACKN, NULL, e->num};
+		*b = (struct fetch_base){.kind = FB_STACKN, .n = e->num};
 		break;
 	case EX_ARGN:
-		*b = (struct fetch_base){FB_ARGN, NULL, e->num};
+		*b = (struct fetch_base){.kind = FB_ARGN, .n = e->num,
+					 .entry = probe_at_entry(c->p)};
 		break;
 	case EX_SYM:
-		*b = (struct fetch_base){FB_SYM, e->name, 0};
+		*b = (struct fetch_base){.kind = FB_SYM, .text = e->name};
 		break;
 	case EX_IMM:
-		*b = (struct fetch_base){FB_IMM, e->name, 0};
+		*b = (struct fetch_base){.kind = FB_IMM, .text = e->name};
 		break;
 	case EX_IMMSTR:
-		*b = (struct fetch_base){FB_IMMSTR, e->name, 0};
+		*b = (struct fetch_base){.kind = FB_IMMSTR, .text = e->name};
 		break;
 	case EX_DEREF:
 		plan_raw_expr(c, e->base, plan);
@@ -664,10 +666,10 @@ static void plan_raw(struct checker *c, const struct arg *a, char fmt,
 			plan_push_deref(c->arena, plan, 0, false, OFF_DEC);
 		} else if (fetch_final_is_text(&plan->type) && !is_memory_ref(e)) {
 			struct argplan value = *plan;
+			struct render_target rt = render_target_of(c->opt);
 			struct strbuf sb = {0};
 			value.type.type = NULL;
-			put_fetcharg(&sb, &value, &(struct render_target){
-				c->opt->arch, FEAT_ALL});
+			put_fetcharg(&sb, &value, &rt);
 			ERR(c, a->ftype_loc, "':%s' reads memory: write "
 			    "+0(%s):%s to read the text the value points to",
 			    a->ftype, sb.s, a->ftype);
@@ -695,9 +697,9 @@ static void set_conversion(const struct arg *a, struct argplan *plan)
 static void check_limits(struct checker *c, const struct arg *a,
 			 const struct argplan *plan)
 {
+	struct render_target rt = render_target_of(c->opt);
 	struct strbuf sb = {0};
-	put_fetcharg(&sb, plan, &(struct render_target){c->opt->arch,
-							FEAT_ALL});
+	put_fetcharg(&sb, plan, &rt);
 	if (sb.len > MAX_ARGSTR_LEN)
 		ERR(c, a->loc, "fetch argument '%s' is %zu characters; the "
 		    "kernel's limit is %d", sb.s, sb.len, MAX_ARGSTR_LEN);
@@ -705,6 +707,64 @@ static void check_limits(struct checker *c, const struct arg *a,
 		ERR(c, a->loc, "'%s' needs %u nested dereferences; the kernel "
 		    "allows %d", a->text, plan->nderefs, MAX_DEREF_DEPTH);
 	sb_free(&sb);
+}
+
+/* How a message names a feature: the fetch type, or the fetcharg. */
+static const char *feature_text(struct checker *c, unsigned bit)
+{
+	switch (bit) {
+	case FEAT_RETURN_ARGN:
+		return "$argN in a return probe";
+	case FEAT_ARGN:
+		return "$argN";
+	case FEAT_USER_DEREF:
+		return "'+uOFF(...)' (user memory)";
+	case FEAT_IMM_VALUE:
+		return "immediate values";
+	case FEAT_IMM_STRING:
+		return "immediate strings";
+	case FEAT_ARRAY:
+		return "arrays ('TYPE[N]')";
+	case FEAT_BITFIELD:
+		return "bitfields";
+	default:
+		return arena_printf(c->arena, "':%s'", feature_name(bit));
+	}
+}
+
+/* What the plan needs that the model says the kernel lacks is an error
+ * naming the release; what the model cannot tell for this release is
+ * left to the script's check of the target's README, with a warning. */
+static void check_kernel_takes(struct checker *c, const struct arg *a,
+			       const struct argplan *plan)
+{
+	const struct kernel_features *k = &c->opt->kernel;
+	unsigned need = plan->features & ~k->has;
+	/* $argN at entry renders as its register where it is lacking. */
+	if (plan->base.kind == FB_ARGN && plan->base.entry)
+		need &= ~(unsigned)FEAT_ARGN;
+	for (unsigned bit = 1; need; bit <<= 1) {
+		if (!(need & bit))
+			continue;
+		need &= ~bit;
+		bool typed = bit & (FEAT_HEX | FEAT_CHAR | FEAT_USTRING |
+				    FEAT_SYMBOL | FEAT_SYMSTR | FEAT_BITFIELD |
+				    FEAT_ARRAY);
+		struct loc at = typed && a->ftype ? a->ftype_loc : a->expr->loc;
+		const char *since = feature_since(bit);
+		if (!(k->unknown & bit)) {
+			ERR(c, at, "kernel %s does not take %s%s%s%s", k->release,
+			    feature_text(c, bit), since ? " (kernels from " : "",
+			    since ? since : "", since ? " do)" : "");
+		} else if (!(c->warned & bit)) {
+			c->warned |= bit;
+			WARN(c, at, "surfc does not know whether kernel %s takes "
+			     "%s%s%s%s: the script checks its tracefs before "
+			     "arming", k->release, feature_text(c, bit),
+			     since ? " (kernels from " : "", since ? since : "",
+			     since ? " do)" : "");
+		}
+	}
 }
 
 /* Does the expression use the probed function's prototype? */
@@ -766,9 +826,13 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 	}
 	set_conversion(a, plan);
 	plan->features = plan_features(plan);
+	if (plan->base.kind == FB_ARGN && p->kind->site == PROBE_RETURN)
+		plan->features |= FEAT_RETURN_ARGN;
 	plan->value = plan_value(plan);
-	if (!raw || diags_errors(c->dg) == errors)
+	if (!raw || diags_errors(c->dg) == errors) {
+		check_kernel_takes(c, a, plan);
 		check_limits(c, a, plan);
+	}
 }
 
 static void check_args(struct checker *c, struct probe *p,
@@ -1070,9 +1134,8 @@ static void check_definitions(struct checker *c, struct program *prog)
 				   p->plans[j].base.kind != FB_NONE;
 		if (!resolved)
 			continue;
-		char *def = probe_definition(p, c->opt->group,
-					     &(struct render_target){c->opt->arch,
-								     FEAT_ALL});
+		struct render_target rt = render_target_of(c->opt);
+		char *def = probe_definition(p, c->opt->group, &rt);
 		size_t len = strlen(def) + RUN_NAME_EXTRA;
 		free(def);
 		if (len <= MAX_DEFINITION_LEN)
@@ -1113,7 +1176,7 @@ static void check_probe(struct checker *c, struct probe *p)
 void check_program(struct program *prog, const struct options *opt,
 		   struct diags *dg)
 {
-	struct checker c = {opt, dg, prog->arena, NULL, NULL, false};
+	struct checker c = {.opt = opt, .dg = dg, .arena = prog->arena};
 	for (size_t i = 0; i < prog->nprobes; i++)
 		check_probe(&c, prog->probes[i]);
 	name_events(&c, prog);

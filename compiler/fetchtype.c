@@ -10,8 +10,6 @@
 
 #include "surfc.h"
 
-/* since: the first mainline release whose README lists it, where known;
- * NULL for what every kernel surfc can meet has. */
 static const struct fetch_type fetch_types[] = {
 	{.name = "u8", .value = VAL_NUM, .bits = 8},
 	{.name = "u16", .value = VAL_NUM, .bits = 16},
@@ -39,23 +37,36 @@ static const struct fetch_type fetch_types[] = {
 };
 #define NTYPES (sizeof(fetch_types) / sizeof(fetch_types[0]))
 
+/* The model of which kernels take what: since, the oldest release known
+ * to have the feature (NULL: every kernel surfc can meet); lacking, the
+ * newest release known to lack it. Between the two the model cannot
+ * tell. Releases are major.minor, measured on Debian's own kernels where
+ * noted (their READMEs differ from mainline's by backports: Debian's 6.1
+ * lists symstr, which mainline added in 6.2). */
 static const struct fetch_feature {
 	enum feature bit;
 	const char *readme; /* as the tracefs README writes it */
-	const char *since;
+	const char *since, *lacking;
 } features[] = {
-	{FEAT_HEX, "x8/16/32/64", NULL},
-	{FEAT_CHAR, "char", NULL},
-	{FEAT_USTRING, "ustring", "5.5"},
-	{FEAT_SYMBOL, "symbol", "4.20"},
-	{FEAT_SYMSTR, "symstr", "6.2"},
-	{FEAT_BITFIELD, "b<bit-width>", NULL},
-	{FEAT_ARRAY, "<array-size>", "4.20"},
-	{FEAT_ARGN, "$arg<N>", "4.20"},
-	{FEAT_USER_DEREF, "[u]<offset>", "5.5"},
-	{FEAT_IMM_VALUE, "imm-value", NULL},
-	{FEAT_IMM_STRING, "imm-string", NULL},
+	{FEAT_HEX, "x8/16/32/64", NULL, NULL},
+	/* Debian 6.1.0-56 lacks it, 6.12.117 has it. */
+	{FEAT_CHAR, "char", "6.12", "6.1"},
+	{FEAT_USTRING, "ustring", "5.5", NULL},
+	{FEAT_SYMBOL, "symbol", "4.20", NULL},
+	/* Debian 6.1.0-56 has it. */
+	{FEAT_SYMSTR, "symstr", "6.1", NULL},
+	{FEAT_BITFIELD, "b<bit-width>", NULL, NULL},
+	{FEAT_ARRAY, "<array-size>", "4.20", NULL},
+	{FEAT_ARGN, "$arg<N>", "4.20", NULL},
+	{FEAT_USER_DEREF, "[u]<offset>", "5.5", NULL},
+	{FEAT_IMM_VALUE, "imm-value", NULL, NULL},
+	{FEAT_IMM_STRING, "imm-string", NULL, NULL},
+	/* The README's own line; Debian 6.1.0-56 lacks it, 6.12.117 has it. */
+	{FEAT_RETURN_ARGN, "kernel return probes support: $retval, $arg<N>",
+	 "6.12", "6.1"},
 };
+#define NFEATURES (sizeof(features) / sizeof(features[0]))
+
 
 const struct fetch_type *fetch_type_find(const char *name, size_t len)
 {
@@ -121,16 +132,51 @@ unsigned fetch_final_features(const struct fetch_final *f)
 
 void put_features(struct strbuf *sb, unsigned set)
 {
-	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
+	for (size_t i = 0; i < NFEATURES; i++)
 		if (set & features[i].bit)
-			sb_printf(sb, "%s%s", sb->len ? " " : "",
+			sb_printf(sb, "%s%s", sb->len ? ";" : "",
 				  features[i].readme);
 }
 
-const char *feature_since(const char *readme)
+/* A release as major * 1000 + minor ("6.12.117+deb12-cloud-amd64":
+ * 6012), or 0 when it does not start so. */
+static unsigned release_key(const char *release)
 {
-	for (size_t i = 0; i < sizeof(features) / sizeof(features[0]); i++)
-		if (!strcmp(features[i].readme, readme))
+	unsigned major, minor;
+	if (!release || sscanf(release, "%u.%u", &major, &minor) != 2 ||
+	    minor >= 1000)
+		return 0;
+	return major * 1000 + minor;
+}
+
+void kernel_features_of(const char *release, struct kernel_features *k)
+{
+	unsigned key = release_key(release);
+	*k = (struct kernel_features){.release = release, .has = FEAT_ALL};
+	if (!release)
+		return; /* no identity: no model; the script checks on the target */
+	for (size_t i = 0; i < NFEATURES; i++) {
+		const struct fetch_feature *f = &features[i];
+		if (!f->since || (key && key >= release_key(f->since)))
+			continue;
+		k->has &= ~(unsigned)f->bit;
+		if (!key || !f->lacking || key > release_key(f->lacking))
+			k->unknown |= f->bit;
+	}
+}
+
+const char *feature_name(unsigned bit)
+{
+	for (size_t i = 0; i < NFEATURES; i++)
+		if (features[i].bit == bit)
+			return features[i].readme;
+	return "?";
+}
+
+const char *feature_since(unsigned bit)
+{
+	for (size_t i = 0; i < NFEATURES; i++)
+		if (features[i].bit == bit)
 			return features[i].since;
 	return NULL;
 }

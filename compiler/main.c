@@ -425,6 +425,8 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	if (!open_types(cli, &opt, dg)) {
 		return 1;
 	}
+	kernel_features_of(opt.types ? opt.types->id.release : NULL,
+			   &opt.kernel);
 	if (cli->describe) {
 		int status = describe(stdout, &opt, cli->describe, dg);
 		typesrc_close(opt.types);

@@ -67,3 +67,9 @@ const struct probe_kind *probe_kind_of(const struct probe_letter *l,
 	}
 	return NULL;
 }
+
+bool probe_at_entry(const struct probe *p)
+{
+	return p->kind && p->kind->site == PROBE_ENTRY &&
+	       !(p->target.has_offset && p->target.offset);
+}

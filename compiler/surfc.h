@@ -138,7 +138,8 @@ enum feature {
 	FEAT_USER_DEREF = 1 << 8, /* +uOFF(...) */
 	FEAT_IMM_VALUE = 1 << 9,  /* \123 */
 	FEAT_IMM_STRING = 1 << 10, /* \"text" */
-	FEAT_ALL = (1 << 11) - 1,
+	FEAT_RETURN_ARGN = 1 << 11, /* $argN in a kernel return probe */
+	FEAT_ALL = (1 << 12) - 1,
 };
 
 struct fetch_type {
@@ -177,10 +178,24 @@ bool fetch_final_is_text(const struct fetch_final *);
 /* What a filter compares a fetch of this type as. */
 enum value_kind fetch_final_value(const struct fetch_final *);
 unsigned fetch_final_features(const struct fetch_final *);
-/* Appends the README names of a set of features, blank-separated. */
+/* Appends the README names of a set of features, ';'-separated (a name
+ * may hold blanks). */
 void put_features(struct strbuf *, unsigned set);
-/* The release that added the feature the README names so, or NULL. */
-const char *feature_since(const char *readme);
+
+/* What a kernel's tracefs takes, as far as surfc's model of releases
+ * knows (fetchtype.c). */
+struct kernel_features {
+	const char *release; /* NULL: no identity, no model */
+	unsigned has;        /* enum feature: known to be there */
+	unsigned unknown;    /* the model cannot tell for this release */
+};
+
+/* A kernel's features by its release (uname -r); without one, every
+ * feature (the script checks the target's README). */
+void kernel_features_of(const char *release, struct kernel_features *);
+/* A feature's README name, and the oldest release known to have it. */
+const char *feature_name(unsigned bit);
+const char *feature_since(unsigned bit);
 
 /* conversion.c: the display conversions an argument's name asks for
  * (ip_, b16_... B64_), in one table. */
@@ -240,6 +255,8 @@ struct fetch_base {
 	enum fetch_base_kind kind;
 	const char *text; /* REG: the register; SYM, IMM, IMMSTR: as written */
 	long long n;      /* STACKN: the slot; ARGN: the argument, from 1 */
+	bool entry;       /* ARGN at a function's entry, where the calling
+			   * convention's place of the argument says the same */
 };
 
 /* How an offset is printed: raw fetchargs keep the base they were
@@ -499,6 +516,11 @@ const char *probe_letter_closest(const char *text);
 const struct probe_kind *probe_kind_of(const struct probe_letter *,
 				       bool user);
 
+struct probe;
+/* Does the probe fire at a function's entry (an entry probe, no offset),
+ * where $argN and the argument registers say the same? */
+bool probe_at_entry(const struct probe *);
+
 /* ast.c: the syntax tree. Every node lives in the program's arena. */
 
 enum target_kind {
@@ -650,6 +672,7 @@ struct options {
 	bool no_types;   /* --no-types */
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
+	struct kernel_features kernel; /* what the target kernel takes */
 };
 
 void check_program(struct program *, const struct options *, struct diags *);
@@ -677,6 +700,9 @@ struct render_target {
 	unsigned features; /* enum feature; FEAT_ALL: every one */
 };
 
+/* The arch and the features the model knows the options' kernel has:
+ * what the model cannot tell is rendered the older way. */
+struct render_target render_target_of(const struct options *);
 /* The one place a fetch plan becomes tracefs text: what follows NAME=. */
 void put_fetcharg(struct strbuf *, const struct argplan *,
 		  const struct render_target *);

@@ -141,7 +141,7 @@ static bool eval_param(struct tc *c, const struct expr *e, size_t i,
 		proto_note(c);
 		return false;
 	}
-	set_base(c, pl, (struct fetch_base){FB_NONE, NULL, 0});
+	set_base(c, pl, (struct fetch_base){.kind = FB_NONE});
 	pl->type = proto->params[i].type;
 	if (plan_param(c->arena, c->fn, c->opt->arch, (unsigned)i, c->plan))
 		return true;
@@ -173,11 +173,11 @@ static bool eval_named_param(struct tc *c, const struct expr *e,
 /* Raw bases: what the kernel fetches, without a C type. */
 static void eval_raw_base(struct tc *c, const struct expr *e, struct place *pl)
 {
-	struct fetch_base b = {FB_NONE, NULL, 0};
+	struct fetch_base b = {.kind = FB_NONE};
 	pl->type = NULL;
 	switch (e->kind) {
 	case EX_REG:
-		b = (struct fetch_base){FB_REG, e->name, 0};
+		b = (struct fetch_base){.kind = FB_REG, .text = e->name};
 		break;
 	case EX_COMM:
 		b.kind = FB_COMM;
@@ -190,16 +190,16 @@ static void eval_raw_base(struct tc *c, const struct expr *e, struct place *pl)
 		b.kind = FB_STACK;
 		break;
 	case EX_STACKN:
-		b = (struct fetch_base){FB_STACKN, NULL, e->num};
+		b = (struct fetch_base){.kind = FB_STACKN, .n = e->num};
 		break;
 	case EX_SYM:
-		b = (struct fetch_base){FB_SYM, e->name, 0};
+		b = (struct fetch_base){.kind = FB_SYM, .text = e->name};
 		break;
 	case EX_IMM:
-		b = (struct fetch_base){FB_IMM, e->name, 0};
+		b = (struct fetch_base){.kind = FB_IMM, .text = e->name};
 		break;
 	default:
-		b = (struct fetch_base){FB_IMMSTR, e->name, 0};
+		b = (struct fetch_base){.kind = FB_IMMSTR, .text = e->name};
 		break;
 	}
 	set_base(c, pl, b);
@@ -514,7 +514,8 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 			break;
 		if (!eval_param(c, e, (size_t)e->num - 1, pl))
 			return false;
-		set_base(c, pl, (struct fetch_base){FB_ARGN, NULL, e->num});
+		set_base(c, pl, (struct fetch_base){.kind = FB_ARGN,
+			 .n = e->num, .entry = probe_at_entry(c->p)});
 		return true;
 	case EX_PARAM:
 		return need_function(c, e) && eval_named_param(c, e, pl);
@@ -525,7 +526,7 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 			ERR(c, e->loc, "%s returns void", c->fn->name);
 			return false;
 		}
-		set_base(c, pl, (struct fetch_base){FB_RETVAL, NULL, 0});
+		set_base(c, pl, (struct fetch_base){.kind = FB_RETVAL});
 		pl->type = c->fn->proto->target;
 		return true;
 	case EX_DEREF:

@@ -16,7 +16,8 @@
 #   probe_ID_binary      the uprobe's binary
 #   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
 #                        (the note's bytes at that file offset) or cksum:CRC:SIZE
-#   probe_ID_features    what the probe needs, as the tracefs README names it
+#   probe_ID_features    what the probe needs, as the tracefs README names
+#                        it, ';'-separated
 #   probe_ID_conversions fields to convert: field=ip,field=b16,...
 #
 # It must run under busybox ash, dash, bash, mksh, posh and yash, with only
@@ -385,6 +386,9 @@ check_binary() {
 # The kernel's README names what its probe parser knows: each feature a
 # probe uses is a string that must appear there ("ustring", "symstr"...).
 check_features() {
+	# A name may hold blanks ("kernel return probes support: ...").
+	IFS=';'
+	set -f
 	for feature in $features; do
 		case $readme in
 		*"$feature"*) ;;
@@ -394,6 +398,9 @@ check_features() {
 			;;
 		esac
 	done
+	set +f
+	IFS=' 	
+'
 }
 
 # preflight: one pass over the probes (each binary read once). Kernel

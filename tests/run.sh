@@ -157,7 +157,9 @@ if [ "$kernels" = 1 ]; then
 		fail "cannot get the 6.1 kernel's BTF"; summary; exit 1; }
 	KDWARF=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) || {
 		fail "cannot get the 6.1 kernel's DWARF"; summary; exit 1; }
-	export KBTF KDWARF
+	KBTF612=$(sh "$top/tests/kernels.sh" btf 6.12 amd64) || {
+		fail "cannot get the 6.12 kernel's BTF"; summary; exit 1; }
+	export KBTF KDWARF KBTF612
 fi
 
 # Runs one golden case; $1 = path of the .expect file.

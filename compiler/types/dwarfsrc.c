@@ -646,7 +646,8 @@ static bool entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc,
 	}
 	if (!reg)
 		return false;
-	*loc = (struct param_loc){true, {FB_REG, reg, 0}, memory, off};
+	*loc = (struct param_loc){.known = true, .memory = memory, .off = off,
+				  .base = {.kind = FB_REG, .text = reg}};
 	return true;
 }
 

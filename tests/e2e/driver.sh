@@ -207,6 +207,20 @@ case_identity() {
 	clean identity
 }
 
+# $argN at a return (6.12): dd reads 7 bytes of the 6-byte marker file;
+# the return sees the entry's file, its count, and what read returned.
+case_retargs() {
+	start retargs 1 sh retargs.sh -q -d 3 -o /tmp/retargs.txt
+	dd if=/tmp/marker-file of=/dev/null bs=7 count=1 2>/dev/null
+	wait $run
+	if grep -q 'vfs_read__return: .* name="marker-file" count=7 ret=6$' /tmp/retargs.txt; then
+		ok retargs "the file, count 7 and ret 6 at the return"
+	else
+		bad retargs "$(grep -c . /tmp/retargs.txt) lines: $(grep marker /tmp/retargs.txt | head -n 2)"
+	fi
+	clean retargs
+}
+
 echo "E2E kernel $(uname -r) $(uname -m)"
 echo hello >/tmp/marker-file # what the cases read
 for c in ${CASES:-clone filter open offset net stack ctrlc selfread}; do

@@ -49,6 +49,13 @@ e2e_kernel() {
 			{ fail "e2e/$tag: cannot build sigdfl"; return; } ;;
 	esac
 	case " $cases " in
+	*" retargs "*) # what only newer kernels take
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/retargs.sh" \
+			"$top/tests/e2e/retargs.surf" 2>"$dir/retargs.err" ||
+			{ fail "e2e/$tag: compile retargs"; cat "$dir/retargs.err"; return; } ;;
+	esac
+	case " $cases " in
 	*" identity "*) # a script compiled for the 6.1 kernel
 		d61=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) &&
 			"$SURFC" --vmlinux "$d61" -o "$dir/root/e2e/ident.sh" \
@@ -123,7 +130,7 @@ e2e_offset() {
 e2e_all() {
 	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity retargs"
 }
 
 if [ -z "${top:-}" ]; then # run on its own
