@@ -64,6 +64,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.group = "surfc",
 		.types = (round & 0x70000) == 0 ? types : NULL, /* 1 in 8: slower */
 	};
+	/* Kernels the model knows, one it cannot tell about, and none. */
+	static const char *const releases[] = {
+		NULL, "6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64",
+		"6.5.0-1-amd64"};
+	kernel_features_of(releases[(round >> 12) % 4], &opt.kernel);
 	if (opt.types)
 		opt.types->arch = opt.arch;
 	parse_source(src, prog, dg);
