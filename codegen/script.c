@@ -4,7 +4,14 @@
  * assignments, and the fixed runtime (runtime-sh/surfc.sh, with
  * runtime-sh/convert.awk in a variable). Nothing here generates logic:
  * the runtime reads the data, down to the file each definition goes to,
- * which is its kind's (probekind.c). */
+ * which is its kind's (probekind.c).
+ *
+ * One script holds every kernel it was compiled for: what is the same for
+ * all (a probe's kind, name, source) once a probe, what differs (its
+ * definition, filter, function, features) as ids into one table of
+ * texts, each text stored once; the runtime picks its kernel and loads
+ * that kernel's texts into the probes' fields. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,12 +47,45 @@ static const char *binary_identity(const char *path)
 	return last_id;
 }
 
-static void put_probe(FILE *f, size_t i, const struct probe *p,
-		      const struct options *opt)
+/* Texts the kernels' data share, each stored once: the script grows with
+ * what differs between kernels, not with their number. Text 0 is "". */
+struct texts {
+	struct strmap ids; /* text -> id, as a pointer */
+	char **v;
+	size_t n, cap;
+};
+
+static size_t text_id(struct texts *t, const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	void *id = strmap_get(&t->ids, s);
+	if (id)
+		return (size_t)(uintptr_t)id;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 64;
+		t->v = xrealloc(t->v, t->cap * sizeof(*t->v));
+	}
+	t->v[t->n] = xstrdup(s);
+	strmap_put(&t->ids, t->v[t->n], (void *)(uintptr_t)(t->n + 1));
+	return ++t->n;
+}
+
+static void texts_free(struct texts *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->v[i]);
+	free(t->v);
+	strmap_free(&t->ids);
+}
+
+/* What is the same for every kernel: the probe as written, its kind,
+ * name, binary and conversions. */
+static void put_probe(FILE *f, size_t i, const struct probe *p)
 {
 	const struct target *t = &p->target;
 	const struct probe_kind *k = p->kind;
-	struct strbuf src = {0}, feats = {0}, conv = {0};
+	struct strbuf src = {0}, conv = {0};
 	unsigned line, col;
 	source_linecol(p->src, p->loc.start, &line, &col);
 	sb_printf(&src, "%s:%u: ", p->src->name, line);
@@ -53,20 +93,12 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	sb_puts(&src, text);
 	free(text);
 	char *shown = inert_text(src.s);
-	/* What the kernel must offer, as its tracefs README names it, so
-	 * that the script can check before arming (fetchtype.c). */
-	unsigned features = 0;
 	for (size_t a = 0; a < p->nargs; a++) {
-		features |= p->plans[a].features;
 		const struct conversion *c = p->plans[a].conv;
 		if (c)
 			sb_printf(&conv, "%s%s=%s", conv.len ? "," : "",
 				  p->args[a].name, c->name);
 	}
-	put_features(&feats, features);
-	struct render_target rt = render_target_of(opt);
-	char *rest = probe_target_and_args(p, &rt);
-	char *filter = probe_filter_text(p, opt->arch);
 	bool event = k->site == PROBE_EVENT;
 	/* An event is never defined: it has no letter. */
 	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=", i, k->tag, i);
@@ -75,56 +107,110 @@ static void put_probe(FILE *f, size_t i, const struct probe *p,
 	fputc('\n', f);
 	put_var(f, i, "events_file", k->events_file);
 	put_var(f, i, "name", event ? t->text : p->event);
-	put_var(f, i, "rest", event ? "" : rest);
-	put_var(f, i, "filter", filter);
 	put_var(f, i, "source", shown);
-	/* A kernel SYMBOL target is a kprobe's. */
-	put_var(f, i, "function", t->kind == TGT_KSYM
-			      ? (t->clone ? t->clone : t->symbol) : NULL);
 	put_var(f, i, "binary", k->user ? t->path : NULL);
 	put_var(f, i, "binary_id", k->user ? binary_identity(t->path) : NULL);
-	put_var(f, i, "features", feats.s);
 	put_var(f, i, "conversions", conv.s);
 	free(shown);
-	free(rest);
-	free(filter);
 	sb_free(&src);
-	sb_free(&feats);
 	sb_free(&conv);
 }
 
-void write_script(FILE *f, const struct program *prog,
-		  const struct options *opt, const char *cmdline)
+/* The fields of one probe that differ between kernels. */
+enum { F_REST, F_FILTER, F_FUNCTION, F_FEATURES, NFIELDS };
+static const char *const field_names[NFIELDS] = {
+	"rest", "filter", "function", "features"};
+
+static void probe_fields(const struct probe *p, const struct options *opt,
+			 char *out[NFIELDS])
 {
-	const struct kernel_id *id = opt->types ? &opt->types->id : NULL;
-	fprintf(f, "#!/bin/sh\n"
-		"# Written by surfc %s: a standalone script that arms ftrace\n"
-		"# probes, streams their events and removes them again.\n"
-		"# Run it as root: sh trace.sh -h tells the options.\n"
-		"#\n# command: ", SURFC_VERSION);
-	put_inert(f, cmdline);
-	fprintf(f, "\n# arch: %s\n", opt->arch->name);
+	const struct target *t = &p->target;
+	struct render_target rt = render_target_of(opt);
+	struct strbuf feats = {0};
+	/* What the kernel must offer, as its tracefs README names it, so
+	 * that the script can check before arming (fetchtype.c). */
+	unsigned features = 0;
+	for (size_t a = 0; a < p->nargs; a++)
+		features |= p->plans[a].features;
+	put_features(&feats, features);
+	out[F_REST] = p->kind->site == PROBE_EVENT
+		? NULL : probe_target_and_args(p, &rt);
+	out[F_FILTER] = probe_filter_text(p, opt->arch);
+	/* A kernel SYMBOL target is a kprobe's. */
+	out[F_FUNCTION] = t->kind == TGT_KSYM
+		? xstrdup(t->clone ? t->clone : t->symbol) : NULL;
+	out[F_FEATURES] = feats.s;
+}
+
+/* One kernel: its identity and, for each probe it arms, the ids of its
+ * texts, field by field. */
+static void put_kernel(FILE *f, size_t k, const struct build *b,
+		       struct texts *texts)
+{
+	const struct kernel_id *id = b->opt.types ? &b->opt.types->id : NULL;
+	const struct arch *arch = b->opt.arch;
+	const struct program *prog = b->prog;
+	fprintf(f, "kernel_%zu_release=", k);
+	put_sh_quoted(f, id ? id->release : NULL);
+	fprintf(f, "\nkernel_%zu_version=", k);
+	put_sh_quoted(f, id ? id->version : NULL);
+	fprintf(f, "\nkernel_%zu_arch=%s\nkernel_%zu_big_endian=%d\n"
+		"kernel_%zu_machines='%s", k, arch->name, k, arch->big_endian,
+		k, arch->name);
+	for (const char *const *a = arch->aliases; *a; a++)
+		fprintf(f, " %s", *a);
+	fprintf(f, "'\nkernel_%zu_probes='", k);
+	for (size_t i = 0, n = 0; i < prog->nprobes; i++)
+		if (!prog->probes[i]->failed)
+			fprintf(f, "%s%zu", n++ ? " " : "", i + 1);
+	fputs("'\n", f);
+	struct strbuf ids[NFIELDS] = {{0}};
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		if (prog->probes[i]->failed)
+			continue;
+		char *fields[NFIELDS];
+		probe_fields(prog->probes[i], &b->opt, fields);
+		for (int j = 0; j < NFIELDS; j++) {
+			sb_printf(&ids[j], "%s%zu", ids[j].len ? " " : "",
+				  text_id(texts, fields[j]));
+			free(fields[j]);
+		}
+	}
+	for (int j = 0; j < NFIELDS; j++) {
+		fprintf(f, "kernel_%zu_%s='%s'\n", k, field_names[j],
+			ids[j].s ? ids[j].s : "");
+		sb_free(&ids[j]);
+	}
+}
+
+static void put_kernel_header(FILE *f, const struct build *b)
+{
+	const struct kernel_id *id = b->opt.types ? &b->opt.types->id : NULL;
 	fputs("# kernel: ", f);
 	put_inert(f, id && id->release ? id->release
 		    : "any (compiled without a kernel's identity)");
-	fputc('\n', f);
+	fprintf(f, " (%s)\n", b->opt.arch->name);
 	if (id && id->version) {
-		fputs("# version: ", f);
+		fputs("#   version: ", f);
 		put_inert(f, id->version);
 		fputc('\n', f);
 	}
 	if (id && id->build_id) {
-		fputs("# build-id: ", f);
+		fputs("#   build-id: ", f);
 		put_inert(f, id->build_id);
 		fputc('\n', f);
 	}
-	fputs("# probes:\n", f);
-	for (size_t i = 0; i < prog->nprobes; i++) {
-		fputs("#   ", f);
-		put_probe_origin(f, prog->probes[i]);
-		fputc('\n', f);
-	}
-	/* The binaries of uprobes, as the script checks them. */
+	size_t left = 0;
+	for (size_t i = 0; i < b->prog->nprobes; i++)
+		left += b->prog->probes[i]->failed;
+	if (left)
+		fprintf(f, "#   %zu of %zu probes left out (--allow-partial)\n",
+			left, b->prog->nprobes);
+}
+
+/* The binaries of uprobes, as the script checks them. */
+static void put_binaries_header(FILE *f, const struct program *prog)
+{
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		const struct probe *p = prog->probes[i];
 		if (!p->kind->user)
@@ -147,23 +233,50 @@ void write_script(FILE *f, const struct program *prog,
 			fprintf(f, "cksum %s", bid + 6);
 		fputc('\n', f);
 	}
+}
+
+void write_script(FILE *f, const struct build *b, size_t n,
+		  const char *cmdline)
+{
+	/* What is the same for every kernel comes from the first. */
+	const struct program *prog = b[0].prog;
+	fprintf(f, "#!/bin/sh\n"
+		"# Written by surfc %s: a standalone script that arms ftrace\n"
+		"# probes, streams their events and removes them again.\n"
+		"# Run it as root: sh trace.sh -h tells the options.\n"
+		"#\n# command: ", SURFC_VERSION);
+	put_inert(f, cmdline);
+	fputc('\n', f);
+	for (size_t k = 0; k < n; k++)
+		put_kernel_header(f, &b[k]);
+	fputs("# probes:\n", f);
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		fputs("#   ", f);
+		put_probe_origin(f, prog->probes[i]);
+		fputc('\n', f);
+	}
+	put_binaries_header(f, prog);
 	/* Before the first command, so it covers the file: the data is read
 	 * through eval, and '$retval' in it is text, not an expansion. */
 	fputs("\n# shellcheck disable=SC2034,SC2016,SC2154\n", f);
 	fputs(runtime_sh, f);
 	fputs("\n# ---- the probes (data) ----\n", f);
-	fprintf(f, "surfc_version=%s\nsurfc_arch=%s\nsurfc_big_endian=%d\n",
-		SURFC_VERSION, opt->arch->name, opt->arch->big_endian);
-	fputs("kernel_release=", f);
-	put_sh_quoted(f, id ? id->release : NULL);
-	fputs("\nkernel_version=", f);
-	put_sh_quoted(f, id ? id->version : NULL);
-	fputs("\nprobe_ids='", f);
+	fprintf(f, "surfc_version=%s\nkernel_ids='", SURFC_VERSION);
+	for (size_t k = 0; k < n; k++)
+		fprintf(f, "%s%zu", k ? " " : "", k + 1);
+	fprintf(f, "'\nprobe_count=%zu\n", prog->nprobes);
 	for (size_t i = 0; i < prog->nprobes; i++)
-		fprintf(f, "%s%zu", i ? " " : "", i + 1);
-	fputs("'\n", f);
-	for (size_t i = 0; i < prog->nprobes; i++)
-		put_probe(f, i + 1, prog->probes[i], opt);
+		put_probe(f, i + 1, prog->probes[i]);
+	struct texts texts = {0};
+	for (size_t k = 0; k < n; k++)
+		put_kernel(f, k + 1, &b[k], &texts);
+	fputs("text_0=''\n", f);
+	for (size_t i = 0; i < texts.n; i++) {
+		fprintf(f, "text_%zu=", i + 1);
+		put_sh_quoted(f, texts.v[i]);
+		fputc('\n', f);
+	}
+	texts_free(&texts);
 	binary_identity(NULL);
 	fputs("convert_awk=", f);
 	put_sh_quoted(f, convert_awk);

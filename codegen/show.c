@@ -62,6 +62,10 @@ static void show_probe(FILE *f, const struct probe *p,
 	fputs("# ", f);
 	put_probe_origin(f, p);
 	fputc('\n', f);
+	if (p->failed) {
+		fputs("# left out on this kernel (--allow-partial)\n", f);
+		return;
+	}
 	char *filter = probe_filter_text(p, opt->arch);
 	const char *group = opt->group;
 	const char *event = p->event;

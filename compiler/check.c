@@ -791,7 +791,7 @@ static void check_untyped(struct checker *c, const struct arg *a,
 		parse_ftype(c, a, &plan->type);
 	fmt_of(c, a);
 	/* One error per argument: a bad view needs no second one. */
-	if (diags_errors(c->dg) == errors &&
+	if (diags_reported(c->dg) == errors &&
 	    (!c->opt->check_only || !c->opt->no_types))
 		ERR(c, typed->loc, "'%s' needs kernel type information: "
 		    "pass --btf FILE or --vmlinux FILE", a->text);
@@ -803,7 +803,7 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 {
 	struct arg *a = &p->args[i];
 	struct argplan *plan = &p->plans[i];
-	unsigned errors = diags_errors(c->dg);
+	unsigned errors = diags_reported(c->dg);
 	check_arg_name(c, p, i, names);
 	check_expr(c, p, a->expr);
 	if (a->ftype)
@@ -820,7 +820,7 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 		     "':%s' overrides the format letter '%c'", a->ftype, fmt);
 	if (raw) {
 		plan_raw(c, a, fmt, plan);
-	} else if (diags_errors(c->dg) != errors || c->skip_typed ||
+	} else if (diags_reported(c->dg) != errors || c->skip_typed ||
 		   !typecheck_arg(c->opt, c->dg, p, fn, a, fmt, plan)) {
 		plan->unresolved = true;
 		plan->value = VAL_UNKNOWN;
@@ -831,7 +831,7 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 	if (plan->base.kind == FB_ARGN && p->kind->site == PROBE_RETURN)
 		plan->features |= FEAT_RETURN_ARGN;
 	plan->value = plan_value(plan);
-	if (!raw || diags_errors(c->dg) == errors) {
+	if (!raw || diags_reported(c->dg) == errors) {
 		check_kernel_takes(c, a, plan);
 		check_limits(c, a, plan);
 	}
@@ -1143,6 +1143,7 @@ static void check_definitions(struct checker *c, struct program *prog)
 		if (len <= MAX_DEFINITION_LEN)
 			continue;
 		c->src = p->src;
+		p->failed = true;
 		ERR(c, p->loc, "the probe's definition is %zu bytes (with the "
 		    "script's longest group name); the kernel takes lines of at "
 		    "most %d", len, MAX_DEFINITION_LEN);
@@ -1158,15 +1159,15 @@ static void check_probe(struct checker *c, struct probe *p)
 		return;
 	p->kind = probe_kind_of(l, is_user_target(&p->target));
 	check_probe_name(c, p);
-	unsigned errors = diags_errors(c->dg);
+	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
-	if (diags_errors(c->dg) == errors)
+	if (diags_reported(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);
 	if (fn && fn->is_clone)
 		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
-	c->skip_typed = diags_errors(c->dg) != errors;
+	c->skip_typed = diags_reported(c->dg) != errors;
 	check_args(c, p, fn);
 	/* Past the argument limit, every field lookup would scan them all. */
 	if (p->filter && p->nargs <= MAX_TRACE_ARGS) {
@@ -1179,10 +1180,15 @@ void check_program(struct program *prog, const struct options *opt,
 		   struct diags *dg)
 {
 	struct checker c = {.opt = opt, .dg = dg, .arena = prog->arena};
-	for (size_t i = 0; i < prog->nprobes; i++)
-		check_probe(&c, prog->probes[i]);
+	unsigned before = diags_reported(dg);
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		unsigned errors = diags_reported(dg);
+		check_probe(&c, p);
+		p->failed = diags_reported(dg) != errors;
+	}
 	name_events(&c, prog);
 	check_events_once(&c, prog);
-	if (!diags_errors(dg))
+	if (diags_reported(dg) == before)
 		check_definitions(&c, prog);
 }

@@ -14,7 +14,12 @@
  * messages, names and source lines alike, so that a terminal runs none
  * of them, the caret stays under what it points at, and every JSON line
  * is valid UTF-8. Past max_errors errors the rest is summed up in one
- * line. */
+ * line.
+ *
+ * Compiling for several kernels runs the checks once a kernel: each
+ * diagnostic says which kernel it is for, identical ones are printed once,
+ * and one that holds for some kernels only names them. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +40,8 @@ struct diagnostic {
 	/* 1-based positions in the output: JSON links a note to its error
 	 * by "parent". */
 	unsigned id, parent;
+	unsigned char *kernels; /* with several kernels: which it holds for */
+	char *key;              /* ... and what makes two of them the same */
 };
 
 struct diags {
@@ -44,6 +51,13 @@ struct diags {
 	struct diagnostic *v;
 	size_t n, cap;
 	unsigned errors, seq;
+	unsigned reported; /* errors reported, merged ones too */
+	size_t last; /* what a note explains: the last one reported, + 1 */
+	/* Several kernels: their names, the one being checked, and the
+	 * diagnostics by key (index + 1). */
+	const char *const *kernel_names;
+	unsigned nkernels, kernel;
+	struct strmap by_key;
 };
 
 static const char *const sev_name[] = {"error", "warning", "note"};
@@ -152,13 +166,65 @@ static char *sanitize(const char *s, size_t n)
 	return sb.s;
 }
 
+static void drop_one(struct diagnostic *g)
+{
+	free(g->msg);
+	free(g->where);
+	free(g->kernels);
+	free(g->key);
+}
+
 static void drop_all(struct diags *d)
 {
-	for (size_t i = 0; i < d->n; i++) {
-		free(d->v[i].msg);
-		free(d->v[i].where);
-	}
+	for (size_t i = 0; i < d->n; i++)
+		drop_one(&d->v[i]);
 	d->n = 0;
+	d->last = 0;
+	strmap_free(&d->by_key);
+}
+
+void diags_set_kernels(struct diags *d, const char *const *names, unsigned n)
+{
+	d->kernel_names = names;
+	d->nkernels = n;
+	d->kernel = 0;
+}
+
+void diags_kernel(struct diags *d, unsigned k)
+{
+	d->kernel = k;
+}
+
+/* With several kernels: g (the newest) is for the current kernel; if an
+ * identical one was reported for another kernel, that one holds for this
+ * kernel too and g goes. */
+static void merge_same(struct diags *d)
+{
+	size_t i = d->n - 1;
+	struct diagnostic *g = &d->v[i];
+	if (d->nkernels < 2) {
+		d->last = i + 1;
+		return;
+	}
+	g->key = xprintf("%u:%u:%u:%u:%d:%u:%s:%s", g->src_key, g->line_key,
+			 g->loc.start, g->loc.end, (int)g->sev,
+			 g->is_note_of_prev ? g->group : 0,
+			 g->where ? g->where : "", g->msg);
+	uintptr_t same = (uintptr_t)strmap_get(&d->by_key, g->key);
+	if (same) {
+		if (g->sev == SEV_ERROR)
+			d->errors--;
+		drop_one(g);
+		d->n--;
+		i = same - 1;
+		g = &d->v[i];
+	} else {
+		strmap_put(&d->by_key, g->key, (void *)(uintptr_t)(i + 1));
+		g->kernels = xmalloc(d->nkernels);
+		memset(g->kernels, 0, d->nkernels);
+	}
+	g->kernels[d->kernel] = 1;
+	d->last = i + 1;
 }
 
 void diags_free(struct diags *d)
@@ -184,8 +250,10 @@ static struct diagnostic *push(struct diags *d, enum severity sev,
 	free(raw);
 	g->sev = sev;
 	g->seq = d->seq++;
-	if (sev == SEV_ERROR)
+	if (sev == SEV_ERROR) {
 		d->errors++;
+		d->reported++;
+	}
 	return g;
 }
 
@@ -193,7 +261,7 @@ static struct diagnostic *push(struct diags *d, enum severity sev,
  * and prints after it. Anything else starts a group of its own. */
 static void belongs_to_prev(struct diags *d, struct diagnostic *g)
 {
-	const struct diagnostic *prev = d->n > 1 ? &d->v[d->n - 2] : NULL;
+	const struct diagnostic *prev = d->last ? &d->v[d->last - 1] : NULL;
 	g->group = g->seq;
 	if (g->sev != SEV_NOTE || !prev)
 		return;
@@ -217,6 +285,7 @@ void diag(struct diags *d, const struct source *src, struct loc loc,
 	g->src_key = src->id;
 	g->line_key = line;
 	belongs_to_prev(d, g);
+	merge_same(d);
 }
 
 void diag_plain(struct diags *d, const char *where, enum severity sev,
@@ -228,6 +297,7 @@ void diag_plain(struct diags *d, const char *where, enum severity sev,
 	va_end(ap);
 	g->where = sanitize(where, strlen(where));
 	belongs_to_prev(d, g);
+	merge_same(d);
 }
 
 void diag_suggest(struct diags *d, const struct source *src, struct loc loc,
@@ -252,6 +322,11 @@ void diag_suggest(struct diags *d, const struct source *src, struct loc loc,
 unsigned diags_errors(const struct diags *d)
 {
 	return d->errors;
+}
+
+unsigned diags_reported(const struct diags *d)
+{
+	return d->reported;
 }
 
 /* Sources in the order given, lines in order within each, and a note
@@ -436,6 +511,49 @@ static void print_too_many(FILE *f, const struct diags *d, unsigned more)
 		print_text(f, d, &g);
 }
 
+/* " (on 6.1.0-56-cloud-amd64, ...)" after what holds for some kernels
+ * only, unless the message names its one kernel already. */
+static void name_kernels(struct diags *d, struct diagnostic *g)
+{
+	if (!g->kernels || g->is_note_of_prev)
+		return;
+	unsigned n = 0, only = 0;
+	for (unsigned k = 0; k < d->nkernels; k++)
+		if (g->kernels[k])
+			n++, only = k;
+	if (n < d->nkernels &&
+	    !(n == 1 && strstr(g->msg, d->kernel_names[only]))) {
+		struct strbuf sb = {0};
+		sb_printf(&sb, "%s (on ", g->msg);
+		for (unsigned k = 0, i = 0; k < d->nkernels; k++)
+			if (g->kernels[k])
+				sb_printf(&sb, "%s%s", i++ ? ", " : "",
+					  d->kernel_names[k]);
+		sb_putc(&sb, ')');
+		free(g->msg);
+		g->msg = sb.s;
+	}
+	free(g->kernels);
+	g->kernels = NULL; /* named once */
+}
+
+void diags_downgrade(struct diags *d, const struct source *src,
+		     struct loc range, const char *why)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		struct diagnostic *g = &d->v[i];
+		if (g->src != src || g->loc.start < range.start ||
+		    g->loc.start >= range.end || g->sev != SEV_ERROR)
+			continue;
+		name_kernels(d, g);
+		char *msg = xprintf("%s; %s", g->msg, why);
+		free(g->msg);
+		g->msg = msg;
+		g->sev = SEV_WARNING;
+		d->errors--;
+	}
+}
+
 void diags_flush(struct diags *d, FILE *f)
 {
 	unsigned shown = 0, more = 0, head = 0;
@@ -455,6 +573,7 @@ void diags_flush(struct diags *d, FILE *f)
 			break;
 		}
 		shown += g->sev == SEV_ERROR;
+		name_kernels(d, g);
 		if (d->format == DIAG_JSON)
 			print_json(f, g);
 		else

@@ -16,10 +16,19 @@
 
 enum mode { MODE_SCRIPT, MODE_SHOW, MODE_CHECK, MODE_DUMP_AST };
 
+/* A --btf or --vmlinux: one kernel to compile for. */
+struct type_flag {
+	bool btf;
+	const char *path;
+	const char *release; /* the --kernel-release that follows it */
+};
+
 struct cli {
 	enum mode mode;
 	const char *output;
-	const char *btf, *vmlinux;
+	struct type_flag *types;
+	size_t ntypes;
+	bool allow_partial;
 	bool no_types;
 	const char *arch;
 	const char *color;
@@ -28,7 +37,7 @@ struct cli {
 	size_t nexprs;
 	const char *describe;
 	char *cmdline;
-	const char *kernel_release;
+	const char *kernel_release; /* given before any --btf/--vmlinux */
 	unsigned max_errors;
 };
 
@@ -51,9 +60,14 @@ static const char usage_text[] =
 	"      --arch ARCH         target architecture (default: the host's)\n"
 	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
+	"                          (each --btf and --vmlinux adds a kernel: one\n"
+	"                          script for all of them)\n"
 	"      --no-types          use no type information\n"
-	"      --kernel-release R  the release the types belong to (uname -r), for\n"
-	"                          a bare BTF file; the script checks it\n"
+	"      --kernel-release R  the release the types just named belong to\n"
+	"                          (uname -r), for a bare BTF file; the script\n"
+	"                          checks it\n"
+	"      --allow-partial     a probe that some kernels cannot take is left\n"
+	"                          out on those (a warning), not an error\n"
 	"      --color[=WHEN]      colour diagnostics: auto, always or never\n"
 	"      --diagnostics-format=FORMAT\n"
 	"                          text (default) or json (one object a line)\n"
@@ -78,6 +92,7 @@ enum {
 	OPT_DESCRIBE,
 	OPT_KERNEL_RELEASE,
 	OPT_MAX_ERRORS,
+	OPT_ALLOW_PARTIAL,
 };
 
 static const struct option long_options[] = {
@@ -96,6 +111,7 @@ static const struct option long_options[] = {
 	{"describe", required_argument, NULL, OPT_DESCRIBE},
 	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
 	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+	{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -114,6 +130,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	int c;
 	cli->exprs = xmalloc((size_t)argc * sizeof(char *));
+	cli->types = xmalloc((size_t)argc * sizeof(*cli->types));
 	opterr = 0; /* our own messages: getopt's name the binary's path */
 	while ((c = getopt_long(argc, argv, ":e:o:ShV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -136,10 +153,9 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->arch = optarg;
 			break;
 		case OPT_BTF:
-			cli->btf = optarg;
-			break;
 		case OPT_VMLINUX:
-			cli->vmlinux = optarg;
+			cli->types[cli->ntypes++] = (struct type_flag){
+				.btf = c == OPT_BTF, .path = optarg};
 			break;
 		case OPT_NO_TYPES:
 			cli->no_types = true;
@@ -164,7 +180,13 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->describe = optarg;
 			break;
 		case OPT_KERNEL_RELEASE:
-			cli->kernel_release = optarg;
+			if (cli->ntypes)
+				cli->types[cli->ntypes - 1].release = optarg;
+			else
+				cli->kernel_release = optarg;
+			break;
+		case OPT_ALLOW_PARTIAL:
+			cli->allow_partial = true;
 			break;
 		case OPT_MAX_ERRORS: {
 			unsigned long long n;
@@ -190,9 +212,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	}
 	if (optind == argc && cli->nexprs == 0 && !cli->describe)
 		return usage_error("%s", "no input: give a FILE or -e PROBE");
-	if (cli->no_types && (cli->btf || cli->vmlinux))
+	if (cli->no_types && cli->ntypes)
 		return usage_error("%s", "--no-types and --btf/--vmlinux exclude "
 				   "each other");
+	/* --kernel-release before the one --btf it names still names it. */
+	if (cli->kernel_release && cli->ntypes == 1 && !cli->types[0].release)
+		cli->types[0].release = cli->kernel_release;
+	else if (cli->kernel_release && cli->ntypes > 1)
+		return usage_error("%s", "with several --btf/--vmlinux, each "
+				   "--kernel-release follows the one it names");
 	return -1;
 }
 
@@ -259,9 +287,6 @@ static FILE *open_output(const char *path, struct diags *dg)
 	return f;
 }
 
-/* The type source: what the flags name, else the running kernel's. A
- * named source that cannot be read is an error; a missing default only
- * leaves the probes without types. */
 /* --arch defaults to what the types say (the ELF's machine, or BTF's
  * struct pt_regs), and must agree with it. */
 static bool agree_on_arch(const struct cli *cli, struct options *opt,
@@ -282,17 +307,19 @@ static bool agree_on_arch(const struct cli *cli, struct options *opt,
 	return true;
 }
 
-static bool open_types(const struct cli *cli, struct options *opt,
-		       struct diags *dg)
+/* One kernel's types: what a flag names (f NULL: the running kernel's).
+ * A named source that cannot be read is an error; a missing default only
+ * leaves the probes without types. */
+static bool open_kernel(const struct cli *cli, const struct type_flag *f,
+			struct options *opt, struct diags *dg)
 {
 	char *err = NULL;
-	const char *path = cli->btf ? cli->btf : cli->vmlinux;
+	const char *path = f ? f->path : NULL;
 	if (cli->no_types)
 		return true;
-	if (cli->btf)
-		opt->types = typesrc_open_btf(cli->btf, &err);
-	else if (cli->vmlinux)
-		opt->types = typesrc_open_vmlinux(cli->vmlinux, &err);
+	if (f)
+		opt->types = f->btf ? typesrc_open_btf(path, &err)
+				    : typesrc_open_vmlinux(path, &err);
 	else
 		opt->types = typesrc_open_default(&err);
 	if (!opt->types && path) {
@@ -309,10 +336,10 @@ static bool open_types(const struct cli *cli, struct options *opt,
 		return false;
 	}
 	opt->types->arch = opt->arch;
-	if (cli->kernel_release) {
+	if (f && f->release) {
 		/* What the user says beats what was guessed. */
 		opt->types->id.release = arena_strdup(opt->types->arena,
-						      cli->kernel_release);
+						      f->release);
 		opt->types->id.version = NULL;
 	}
 	if (!opt->types->id.release && cli->mode == MODE_SCRIPT &&
@@ -321,6 +348,41 @@ static bool open_types(const struct cli *cli, struct options *opt,
 			   "kernel they belong to, so the script will arm on any "
 			   "kernel: pass --kernel-release (the target's uname -r)");
 	return true;
+}
+
+static void close_kernels(struct build *b, size_t n)
+{
+	for (size_t i = 0; b && i < n; i++) {
+		if (b[i].prog)
+			program_free(b[i].prog);
+		typesrc_close(b[i].opt.types);
+	}
+	free(b);
+}
+
+/* The kernels to compile for: one a --btf/--vmlinux, else one from the
+ * running kernel's types, or none. NULL when one cannot be opened. */
+static struct build *open_kernels(const struct cli *cli,
+				  const struct options *base, size_t *n,
+				  struct diags *dg)
+{
+	size_t count = cli->ntypes ? cli->ntypes : 1;
+	struct build *b = xmalloc(count * sizeof(*b));
+	bool ok = true;
+	for (size_t i = 0; i < count; i++) {
+		b[i] = (struct build){.opt = *base};
+		ok &= open_kernel(cli, cli->ntypes ? &cli->types[i] : NULL,
+				  &b[i].opt, dg);
+		struct typesrc *ts = b[i].opt.types;
+		const char *release = ts ? ts->id.release : NULL;
+		kernel_features_of(release, &b[i].opt.kernel);
+		b[i].label = release ? release : ts ? ts->path : "any kernel";
+	}
+	*n = count;
+	if (ok)
+		return b;
+	close_kernels(b, count);
+	return NULL;
 }
 
 /* The command line, for the script's header: one line, quoted for sh
@@ -369,13 +431,13 @@ static void close_output(FILE *out, const char *path, struct diags *dg)
 			   err ? ": " : "", err ? strerror(err) : "");
 }
 
-static void write_output(struct cli *cli, struct program *prog,
-			 struct options *opt, struct diags *dg)
+static void write_output(struct cli *cli, const struct build *b, size_t n,
+			 struct diags *dg)
 {
 	FILE *out = open_output(cli->output, dg);
 	if (!out)
 		return;
-	write_script(out, prog, opt, cli->cmdline);
+	write_script(out, b, n, cli->cmdline);
 	/* A script to run: rwxr-xr-x, whatever the umask. */
 	if (out != stdout && fchmod(fileno(out), 0755))
 		diag_plain(dg, cli->output, SEV_ERROR, "cannot chmod: %m");
@@ -400,61 +462,120 @@ static void parse_one(const struct source *src, struct program *prog,
 		      struct diags *dg)
 {
 	size_t probes = prog->nprobes;
-	unsigned errors = diags_errors(dg);
+	unsigned errors = diags_reported(dg);
 	parse_source(src, prog, dg);
-	if (prog->nprobes == probes && diags_errors(dg) == errors)
+	if (prog->nprobes == probes && diags_reported(dg) == errors)
 		diag(dg, src, (struct loc){0, 0}, SEV_ERROR, "no probes in %s: "
 		     "a probe is a line such as 'p vfs_read' (language.md)",
 		     src->name);
 }
 
-static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
-	       struct diags *dg)
+static int describe_all(const struct cli *cli, const struct build *b,
+			size_t n, struct diags *dg)
 {
-	struct options opt = {
+	int status = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1)
+			printf("%s== %s (%s)\n", i ? "\n" : "", b[i].label,
+			       b[i].opt.arch->name);
+		int s = describe(stdout, &b[i].opt, cli->describe, dg);
+		status = s > status ? s : status;
+	}
+	return status;
+}
+
+/* The probes, parsed and checked once a kernel: offsets and what each
+ * kernel takes differ, and the checks fill the tree. Returns the kernels'
+ * names, which diagnostics use until they are flushed. */
+static const char **check_kernels(struct build *b, size_t n,
+				  struct source **srcs, size_t nsrcs,
+				  struct diags *dg)
+{
+	const char **labels = xmalloc(n * sizeof(*labels));
+	for (size_t i = 0; i < n; i++)
+		labels[i] = xstrdup(b[i].label);
+	if (n > 1)
+		diags_set_kernels(dg, labels, (unsigned)n);
+	for (size_t i = 0; i < n; i++) {
+		diags_kernel(dg, (unsigned)i);
+		b[i].prog = program_new();
+		for (size_t j = 0; j < nsrcs; j++)
+			parse_one(srcs[j], b[i].prog, dg);
+		check_program(b[i].prog, &b[i].opt, dg);
+	}
+	return labels;
+}
+
+/* A probe that some kernels take and others do not: an error naming
+ * those, or with --allow-partial a warning, the probe left out there. */
+static void allow_partial(const struct build *b, size_t n, struct diags *dg)
+{
+	for (size_t i = 0; n > 1 && i < b[0].prog->nprobes; i++) {
+		size_t failed = 0;
+		for (size_t k = 0; k < n; k++)
+			failed += b[k].prog->probes[i]->failed;
+		if (failed == 0 || failed == n)
+			continue;
+		const struct probe *p = b[0].prog->probes[i];
+		diags_downgrade(dg, p->src, p->loc, "the probe is left out "
+				"there (--allow-partial)");
+	}
+}
+
+static void show_all(const struct cli *cli, const struct build *b, size_t n,
+		     struct diags *dg)
+{
+	FILE *out = open_output(cli->output, dg);
+	if (!out)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (n > 1)
+			fprintf(out, "%s# kernel %s (%s)\n", i ? "\n" : "",
+				b[i].label, b[i].opt.arch->name);
+		show_program(out, b[i].prog, &b[i].opt);
+	}
+	close_output(out, cli->output, dg);
+}
+
+static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
+	       struct diags *dg, const char ***labels)
+{
+	struct options base = {
 		.no_types = cli->no_types,
 		.check_only = cli->mode == MODE_CHECK,
 		.group = "surfc",
 	};
-	opt.arch = cli->arch ? arch_find(cli->arch) : arch_host();
-	if (!opt.arch) {
+	base.arch = cli->arch ? arch_find(cli->arch) : arch_host();
+	if (!base.arch) {
 		diag_plain(dg, "surfc", SEV_ERROR, "unknown architecture '%s'; "
 			   "surfc knows %s", cli->arch, arch_names());
 		return 2;
 	}
-	if (!open_types(cli, &opt, dg)) {
+	size_t n;
+	struct build *b = open_kernels(cli, &base, &n, dg);
+	if (!b)
 		return 1;
-	}
-	kernel_features_of(opt.types ? opt.types->id.release : NULL,
-			   &opt.kernel);
 	if (cli->describe) {
-		int status = describe(stdout, &opt, cli->describe, dg);
-		typesrc_close(opt.types);
+		int status = describe_all(cli, b, n, dg);
+		close_kernels(b, n);
 		return status;
 	}
-	struct program *prog = program_new();
-	for (size_t i = 0; i < nsrcs; i++)
-		parse_one(srcs[i], prog, dg);
-	int status = 0;
 	if (cli->mode == MODE_DUMP_AST) {
-		ast_dump(stdout, prog);
+		b[0].prog = program_new();
+		for (size_t j = 0; j < nsrcs; j++)
+			parse_one(srcs[j], b[0].prog, dg);
+		ast_dump(stdout, b[0].prog);
 	} else {
-		check_program(prog, &opt, dg);
-		if (!diags_errors(dg) && cli->mode == MODE_SHOW) {
-			FILE *out = open_output(cli->output, dg);
-			if (out) {
-				show_program(out, prog, &opt);
-				close_output(out, cli->output, dg);
-			}
-		} else if (!diags_errors(dg) && cli->mode == MODE_SCRIPT) {
-			write_output(cli, prog, &opt, dg);
-		}
+		*labels = check_kernels(b, n, srcs, nsrcs, dg);
+		if (cli->allow_partial)
+			allow_partial(b, n, dg);
+		if (!diags_errors(dg) && cli->mode == MODE_SHOW)
+			show_all(cli, b, n, dg);
+		else if (!diags_errors(dg) && cli->mode == MODE_SCRIPT)
+			write_output(cli, b, n, dg);
 	}
-	program_free(prog);
-	typesrc_close(opt.types);
-	if (diags_errors(dg))
-		status = 1;
-	return status;
+	close_kernels(b, n);
+	return diags_errors(dg) ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -464,6 +585,7 @@ int main(int argc, char **argv)
 	int status = parse_cli(argc, argv, &cli);
 	if (status >= 0) {
 		free(cli.exprs);
+		free(cli.types);
 		return stdout_ok() ? status : 1;
 	}
 	cli.cmdline = command_line(argc, argv);
@@ -471,16 +593,21 @@ int main(int argc, char **argv)
 	diags_set_max_errors(dg, cli.max_errors);
 	struct source **srcs;
 	size_t n = read_sources(&cli, argc, argv, &srcs, dg);
-	status = run(&cli, srcs, n, dg);
+	const char **labels = NULL;
+	status = run(&cli, srcs, n, dg, &labels);
 	/* What was printed comes before what went wrong. */
 	if (!stdout_ok() && status == 0)
 		status = 1;
 	diags_flush(dg, stderr);
 	diags_free(dg);
+	for (size_t i = 0; labels && i < (cli.ntypes ? cli.ntypes : 1); i++)
+		free((char *)labels[i]);
+	free(labels);
 	for (size_t i = 0; i < n; i++)
 		source_free(srcs[i]);
 	free(srcs);
 	free(cli.exprs);
+	free(cli.types);
 	free(cli.cmdline);
 	return status;
 }

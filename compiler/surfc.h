@@ -118,9 +118,21 @@ void diag_plain(struct diags *, const char *where, enum severity,
 void diag_suggest(struct diags *, const struct source *, struct loc,
 		  const char *near, const char *otherwise, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* Compiling for several kernels: the checks run once a kernel, after
+ * diags_kernel(k); what every kernel reports prints once, what some
+ * report names them. */
+void diags_set_kernels(struct diags *, const char *const *names, unsigned n);
+void diags_kernel(struct diags *, unsigned k);
+/* The errors inside range of src become warnings, why appended (a probe
+ * left out on the kernels they are for). */
+void diags_downgrade(struct diags *, const struct source *,
+		     struct loc range, const char *why);
 /* Prints what was collected since the last flush, in source order. */
 void diags_flush(struct diags *, FILE *);
+/* The errors to print (each once, after merging and downgrades). */
 unsigned diags_errors(const struct diags *);
+/* The errors reported so far, each time: whether a step reported one. */
+unsigned diags_reported(const struct diags *);
 
 enum value_kind { VAL_UNKNOWN, VAL_NUM, VAL_STR };
 
@@ -633,6 +645,7 @@ struct probe {
 	const struct source *src;
 	/* Filled by the checker for the code generator. */
 	struct argplan *plans;
+	bool failed; /* the checks reported an error in it */
 };
 
 struct program {
@@ -717,8 +730,17 @@ char *probe_target_and_args(const struct probe *,
 			    const struct render_target *);
 /* The probe as written, folded onto one line. */
 char *probe_source_text(const struct probe *);
-/* The script (script.c); cmdline goes into its header. */
-void write_script(FILE *, const struct program *, const struct options *,
+/* One kernel the probes are compiled for: its options (arch, types, what
+ * it takes) and the probes, parsed and checked for it. */
+struct build {
+	struct options opt;
+	struct program *prog;
+	const char *label; /* its release, or the file its types came from */
+};
+
+/* The script (script.c), for every kernel of b; cmdline goes into its
+ * header. */
+void write_script(FILE *, const struct build *b, size_t n,
 		  const char *cmdline);
 /* s for a comment or a message: control characters escaped (\n, \t, \r,
  * \xNN), so that no text can end a comment line or drive a terminal. */

@@ -2,23 +2,35 @@
 #
 # The script is: a header of comments, this text, the per-file data as
 # plain assignments (codegen/script.c), and "main". The data:
-#   surfc_version surfc_arch surfc_big_endian kernel_release kernel_version
+#   surfc_version
 #   convert_awk      runtime-sh/convert.awk
-#   probe_ids        the probes: "1 2 3 ..."; for each probe ID:
+#   probe_count      the probes are 1 2 ... probe_count; for each probe ID:
 #   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
 #   probe_ID_letter      p or r (e: empty)
 #   probe_ID_events_file kprobe_events or uprobe_events (e: empty)
 #   probe_ID_name        the event's name (e: GROUP/EVENT)
-#   probe_ID_rest        the definition after "p:GROUP/NAME "
-#   probe_ID_filter      the filter, as written to tracefs
 #   probe_ID_source      file:line: the probe as written (for messages)
-#   probe_ID_function    the kernel function that must be probe-able
 #   probe_ID_binary      the uprobe's binary
 #   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
 #                        (the note's bytes at that file offset) or cksum:CRC:SIZE
+#   probe_ID_conversions fields to convert: field=ip,field=b16,...
+#   kernel_ids       the kernels compiled for: "1 2 ..."; for each kernel K:
+#   kernel_K_release kernel_K_version   its uname -r and /proc/version
+#                        (empty: compiled without a kernel's identity)
+#   kernel_K_arch kernel_K_big_endian kernel_K_machines (uname -m values)
+#   kernel_K_probes      the probes it arms (--allow-partial leaves some out)
+#   kernel_K_rest kernel_K_filter kernel_K_function kernel_K_features
+#                        for each of those probes, the id N of the text_N
+#                        that is its field on this kernel
+#   text_N           the texts the kernels share, each once (text_0 empty)
+# use_kernel K loads kernel K's identity and fields:
+#   kernel_release kernel_version surfc_arch surfc_big_endian
+#   probe_ids            the probes it arms
+#   probe_ID_rest        the definition after "p:GROUP/NAME "
+#   probe_ID_filter      the filter, as written to tracefs
+#   probe_ID_function    the kernel function that must be probe-able
 #   probe_ID_features    what the probe needs, as the tracefs README names
 #                        it, ';'-separated
-#   probe_ID_conversions fields to convert: field=ip,field=b16,...
 #
 # It must run under busybox ash, dash, bash, mksh, posh and yash, with only
 # the utilities busybox has. Every tracefs write goes through
@@ -59,15 +71,23 @@ cleaned=
 errlog_base=0          # error_log lines before arming
 exit_status=0
 opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
-opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw=''
+opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw='' opt_kernel=''
 
 # ---- messages ----
 
 usage() {
-	kernel_text="kernel $kernel_release"
-	[ -n "$kernel_release" ] || kernel_text="any kernel: compiled without one"
+	# shellcheck disable=SC2086
+	set -- $kernel_ids
+	if [ $# = 1 ]; then
+		use_kernel "$1"
+		kernel_text="$surfc_arch, kernel $kernel_release"
+		[ -n "$kernel_release" ] || kernel_text="$surfc_arch, any kernel: compiled without one"
+	else
+		kernel_list
+		kernel_text="kernels $list"
+	fi
 	cat <<EOF
-usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-f] [-c] [-q] [-h]
+usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
   -o FILE     write events to FILE instead of stdout
   -r          raw events: no display conversion of ip_/bNN_ fields
@@ -75,7 +95,11 @@ usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-f] [-c] [-q] [
   -b KB       per-CPU buffer size of this run's instance
   -n          dry run: print every tracefs write, touch nothing (any machine)
   -l          list the probes and their definitions, then exit (any machine)
-  -f          arm even on a kernel or binary other than the one compiled for
+  -K RELEASE  with -n or -l: the kernel of this script to show
+  -f          arm on a kernel other than those compiled for when one of
+              them can only be meant (the only one, or the only one of this
+              arch, or of this arch and release family); and on a binary
+              other than the one compiled for
   -c          clean up what runs killed with -9 left, then exit
   -q          no banner or summary on stderr
   -h          this help
@@ -84,9 +108,9 @@ failed; 2 usage; 3 environment (not root, no tracefs, the kernel lacks a
 probe type, function, event or binary); 4 not the kernel or binary compiled
 for (-f arms anyway); 5 writing the output failed. -c: 0 nothing of a dead
 run is left, 1 something could not be removed.
-Probes (surfc $surfc_version, $surfc_arch, $kernel_text):
+Probes (surfc $surfc_version, $kernel_text):
 EOF
-	for id in $probe_ids; do
+	for id in $all_probe_ids; do
 		load_probe "$id"
 		printf '  %s\n' "$source"
 	done
@@ -154,7 +178,8 @@ tracefs_write() {
 }
 
 parse_options() {
-	while getopts d:o:rsb:nlfcqh option; do
+	all_probes
+	while getopts d:o:rsb:nlK:fcqh option; do
 		case $option in
 		d) opt_duration=$OPTARG ;;
 		o) opt_output=$OPTARG ;;
@@ -163,6 +188,7 @@ parse_options() {
 		b) opt_buffer_kb=$OPTARG ;;
 		n) opt_dry_run=1 ;;
 		l) opt_list=1 ;;
+		K) opt_kernel=$OPTARG ;;
 		f) opt_force=1 ;;
 		c) opt_clean=1 ;;
 		q) opt_quiet=1 ;;
@@ -176,6 +202,8 @@ parse_options() {
 	case $opt_buffer_kb in *[!0-9]*) die 2 "-b takes kilobytes, not '$opt_buffer_kb'" ;; esac
 	[ "$opt_duration" != 0 ] || die 2 "-d takes a positive number of seconds"
 	[ "$opt_buffer_kb" != 0 ] || die 2 "-b takes a positive number of kilobytes"
+	[ -z "$opt_kernel" ] || [ -n "$opt_dry_run$opt_list" ] ||
+		die 2 "-K is for -n and -l: a run arms the kernel it runs on"
 }
 
 # ---- processes ----
@@ -285,30 +313,163 @@ find_tracefs() {
 	die 3 "no tracefs: mount -t tracefs nodev /sys/kernel/tracing failed"
 }
 
-# kernel_mismatch: kernel_other = what this kernel is, if it is not the one
-# compiled for.
-kernel_mismatch() {
-	kernel_other=
-	[ -n "$kernel_release" ] || return 1
-	release=$(uname -r)
-	this_version=
-	[ -z "$kernel_version" ] || this_version=$(cat /proc/version 2>/dev/null)
-	if [ "$release" = "$kernel_release" ] &&
-		{ [ -z "$kernel_version" ] || [ "$this_version" = "$kernel_version" ]; }; then
-		return 1
-	fi
-	if [ "$release" = "$kernel_release" ]; then
-		kernel_other="another build of $release"
-	else
-		kernel_other=$release
-	fi
+# ---- kernels ----
+
+# all_probes: all_probe_ids = 1 2 ... probe_count.
+all_probes() {
+	all_probe_ids='' i=1
+	while [ "$i" -le "$probe_count" ]; do
+		all_probe_ids="$all_probe_ids $i"
+		i=$((i + 1))
+	done
 }
 
-check_kernel() {
-	[ -n "$kernel_release" ] || say "warning: compiled without a kernel's identity (a bare BTF file without --kernel-release?): nothing checks that its offsets fit this kernel"
-	kernel_mismatch || return 0
-	[ -n "$opt_force" ] || die 4 "compiled for kernel $kernel_release, this is $kernel_other: offsets may differ (-f arms anyway)"
-	say "warning: compiled for kernel $kernel_release, this is $kernel_other; arming anyway (-f)"
+# use_kernel K: kernel K's identity, and for each probe it arms
+# (probe_ids) its fields on K, from the shared texts.
+use_kernel() {
+	kernel=$1
+	eval "kernel_release=\$kernel_$1_release kernel_version=\$kernel_$1_version
+		surfc_arch=\$kernel_$1_arch surfc_big_endian=\$kernel_$1_big_endian
+		probe_ids=\$kernel_$1_probes"
+	for field in rest filter function features; do
+		eval "set -- \$kernel_${kernel}_$field"
+		for id in $probe_ids; do
+			eval "probe_${id}_$field=\$text_$1"
+			shift
+		done
+	done
+}
+
+# kernel_list: list = "RELEASE (ARCH), ..." of every kernel, for messages.
+kernel_list() {
+	list=
+	for k in $kernel_ids; do
+		eval "r=\$kernel_${k}_release a=\$kernel_${k}_arch"
+		list="$list${list:+, }${r:-any kernel} ($a)"
+	done
+}
+
+# family_of RELEASE: family = its major.minor and flavour ("6.1
+# cloud-amd64" for 6.1.0-56-cloud-amd64 and for 6.1.0-57-cloud-amd64).
+family_of() {
+	rest=${1#*.}
+	flavour=${1#*-}
+	[ "$flavour" != "$1" ] || flavour=
+	case $flavour in [0-9]*-*) flavour=${flavour#*-} ;; esac
+	family="${1%%.*}.${rest%%[!0-9]*} $flavour"
+}
+
+# find_kernel: kernel = the kernel compiled for the one this runs on (its
+# release, and its /proc/version where recorded), or one compiled for
+# any kernel; else kernel_other says what this one is.
+find_kernel() {
+	kernel='' kernel_other=''
+	this_release=$(uname -r)
+	this_version=''
+	for k in $kernel_ids; do
+		eval "r=\$kernel_${k}_release v=\$kernel_${k}_version"
+		[ -n "$r" ] || { kernel=$k; return 0; }
+		[ "$r" = "$this_release" ] || continue
+		[ -n "$this_version" ] || this_version=$(cat /proc/version 2>/dev/null)
+		if [ -z "$v" ] || [ "$v" = "$this_version" ]; then
+			kernel=$k
+			return 0
+		fi
+		kernel_other="another build of $this_release"
+	done
+	[ -n "$kernel_other" ] || kernel_other=$this_release
+	return 1
+}
+
+# force_kernel: with -f, the one kernel that can only be meant: the only
+# one, else the only one for this machine's arch, else the only one of
+# that arch and of this kernel's release family.
+force_kernel() {
+	kernel=''
+	# shellcheck disable=SC2086
+	set -- $kernel_ids
+	[ $# != 1 ] || { kernel=$1; return 0; }
+	machine=$(uname -m) candidates=''
+	for k in $kernel_ids; do
+		eval "machines=\$kernel_${k}_machines"
+		case " $machines " in *" $machine "*) candidates="$candidates $k" ;; esac
+	done
+	# shellcheck disable=SC2086
+	set -- $candidates
+	[ $# != 1 ] || { kernel=$1; return 0; }
+	family_of "$this_release"
+	want=$family matched=''
+	for k in $candidates; do
+		eval "r=\$kernel_${k}_release"
+		family_of "$r"
+		[ "$family" != "$want" ] || matched="$matched $k"
+	done
+	# shellcheck disable=SC2086
+	set -- $matched
+	[ $# != 1 ] || kernel=$1
+	[ -n "$kernel" ]
+}
+
+# choose_kernel: the kernel a run arms, else exit 4 with the script's
+# kernels; -f takes the one that can only be meant.
+choose_kernel() {
+	if find_kernel; then
+		use_kernel "$kernel"
+		[ -n "$kernel_release" ] || say "warning: compiled without a kernel's identity (a bare BTF file without --kernel-release?): nothing checks that its offsets fit this kernel"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	set -- $kernel_ids
+	if [ $# = 1 ]; then
+		use_kernel "$1"
+		[ -n "$opt_force" ] || die 4 "compiled for kernel $kernel_release, this is $kernel_other: offsets may differ (-f arms anyway)"
+		say "warning: compiled for kernel $kernel_release, this is $kernel_other; arming anyway (-f)"
+		return 0
+	fi
+	kernel_list
+	[ -n "$opt_force" ] || die 4 "compiled for kernels $list; this is $kernel_other: offsets may differ (-f arms the one kernel of this arch and release family, if only one is)"
+	force_kernel || die 4 "compiled for kernels $list; this is $kernel_other ($(uname -m)): -f finds no one kernel of this arch and release family among them"
+	use_kernel "$kernel"
+	say "warning: this is $kernel_other; arming the definitions of $kernel_release ($surfc_arch) anyway (-f)"
+}
+
+# pick_kernel: for -n and -l, the kernel -K names, else the one this
+# runs on, else the only one; list_all when the script holds several and
+# none is meant.
+pick_kernel() {
+	list_all=''
+	if [ -n "$opt_kernel" ]; then
+		for k in $kernel_ids; do
+			eval "r=\$kernel_${k}_release"
+			[ "$r" != "$opt_kernel" ] || { use_kernel "$k"; return 0; }
+		done
+		kernel_list
+		die 2 "-K $opt_kernel: this script's kernels are $list"
+	fi
+	if find_kernel; then
+		use_kernel "$kernel"
+		return 0
+	fi
+	# shellcheck disable=SC2086
+	set -- $kernel_ids
+	if [ $# = 1 ]; then
+		use_kernel "$1"
+		return 0
+	fi
+	list_all=1
+}
+
+# say_left_out: the probes this kernel does not arm (--allow-partial).
+say_left_out() {
+	for id in $all_probe_ids; do
+		case " $probe_ids " in
+		*" $id "*) ;;
+		*)
+			eval "source=\$probe_${id}_source"
+			say "not on $kernel_release: $source (--allow-partial)"
+			;;
+		esac
+	done
 }
 
 # check_functions: every function in wanted is probe-able: one pass over
@@ -823,6 +984,19 @@ clean_dead_runs() {
 }
 
 list_probes() {
+	pick_kernel
+	if [ -z "$list_all" ]; then
+		list_kernel_probes
+		return
+	fi
+	for k in $kernel_ids; do
+		use_kernel "$k"
+		printf 'kernel %s (%s):\n' "${kernel_release:-any}" "$surfc_arch"
+		list_kernel_probes
+	done
+}
+
+list_kernel_probes() {
 	run_name=surfc_PID
 	for id in $probe_ids; do
 		load_probe "$id"
@@ -842,14 +1016,19 @@ list_probes() {
 dry_run() {
 	tracefs=/sys/kernel/tracing
 	dry_tracefs=${SURFC_TRACEFS:-}
+	pick_kernel
+	if [ -n "$list_all" ]; then
+		kernel_list
+		die 2 "this script holds kernels $list: -n -K RELEASE shows one"
+	fi
 	if [ -n "$dry_tracefs" ]; then
 		tracefs=$dry_tracefs
 		preflight
 	fi
-	if kernel_mismatch; then
-		say "note: compiled for kernel $kernel_release, this is $kernel_other"
-	elif [ -z "$kernel_release" ]; then
+	if [ -z "$kernel_release" ]; then
 		say "note: compiled without a kernel's identity: it would arm on any kernel"
+	elif [ -z "$opt_kernel" ] && ! find_kernel; then
+		say "note: compiled for kernel $kernel_release, this is $kernel_other"
 	fi
 	run_name=surfc_PID
 	shell_pid=SHELL_PID
@@ -876,7 +1055,8 @@ main() {
 		[ -z "$mounted_tracefs" ] || umount "$tracefs" 2>/dev/null
 		exit "$exit_status"
 	fi
-	check_kernel
+	choose_kernel
+	say_left_out
 	preflight
 	run_identity
 	trap cleanup EXIT

@@ -34,11 +34,19 @@ void typesrc_close(struct typesrc *ts)
 		ts->ops->close(ts);
 }
 
+/* A renamed function most often kept its name as a prefix
+ * (__alloc_pages became __alloc_pages_noprof in 6.10): the shortest such
+ * name first, else the closest by edits. */
 const char *typesrc_closest_function(struct typesrc *ts, const char *name)
 {
-	size_t n;
+	size_t n, len = strlen(name);
 	const char *const *names = ts->ops->function_names(ts, &n);
-	return closest_name(name, names, n);
+	const char *best = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(names[i], name, len) && names[i][len] == '_' &&
+		    (!best || strlen(names[i]) < strlen(best)))
+			best = names[i];
+	return best ? best : closest_name(name, names, n);
 }
 
 /* The running kernel's BTF first: it is what the script will meet. */

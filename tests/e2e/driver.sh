@@ -221,6 +221,22 @@ case_retargs() {
 	clean retargs
 }
 
+# A fleet script for 6.1 amd64 and arm64 on this kernel: exit 4 naming
+# both; -f arms the one of this arch.
+case_fleetident() {
+	sh fleetident.sh -q -d 1 -o /dev/null 2>/tmp/fleet.err
+	rc=$?
+	sh fleetident.sh -f -d 1 -o /dev/null 2>/tmp/fleetf.err
+	rcf=$?
+	if [ $rc = 4 ] && grep -q 'compiled for kernels 6.1.0-[0-9]*-cloud-amd64 (x86_64), 6.1.0-[0-9]*-cloud-arm64 (aarch64); this is' /tmp/fleet.err &&
+	   [ $rcf = 0 ] && grep -q 'arming the definitions of 6.1.0-[0-9]*-cloud-amd64 (x86_64) anyway (-f)' /tmp/fleetf.err; then
+		ok fleetident "exit 4 naming both kernels; -f arms the x86_64 one"
+	else
+		bad fleetident "exit $rc, with -f $rcf: $(cat /tmp/fleet.err /tmp/fleetf.err)"
+	fi
+	clean fleetident
+}
+
 echo "E2E kernel $(uname -r) $(uname -m)"
 echo hello >/tmp/marker-file # what the cases read
 for c in ${CASES:-clone filter open offset net stack ctrlc selfread}; do

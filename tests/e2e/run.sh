@@ -33,13 +33,9 @@ e2e_kernel() {
 			{ fail "e2e/$tag: cannot get the kernel's BTF"; return; }
 		tflags="--btf $btf --kernel-release $rel --arch $march"
 	fi
-	for p in "$top"/tests/e2e/probes-*.surf; do
-		name=${p##*/probes-}
-		name=${name%.surf}
-		# shellcheck disable=SC2086
-		"$SURFC" $tflags -o "$dir/root/e2e/$name.sh" "$p" 2>"$dir/$name.err" ||
-			{ fail "e2e/$tag: compile $name"; cat "$dir/$name.err"; return; }
-	done
+	# One script for the whole fleet: compiled once from every kernel's
+	# types (e2e_fleet), it arms this guest's own definitions.
+	cp "$out/e2e-fleet/"*.sh "$dir/root/e2e/"
 	case " $cases " in
 	*" offset "*) e2e_offset || return ;;
 	esac
@@ -54,6 +50,15 @@ e2e_kernel() {
 		"$SURFC" $tflags -o "$dir/root/e2e/retargs.sh" \
 			"$top/tests/e2e/retargs.surf" 2>"$dir/retargs.err" ||
 			{ fail "e2e/$tag: compile retargs"; cat "$dir/retargs.err"; return; } ;;
+	esac
+	case " $cases " in
+	*" fleetident "*) # a fleet script without this kernel
+		d61=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) &&
+			a61=$(sh "$top/tests/kernels.sh" btf 6.1 arm64) &&
+			ra61=$(sh "$top/tests/kernels.sh" release 6.1 arm64) &&
+			"$SURFC" --vmlinux "$d61" --btf "$a61" --kernel-release "$ra61" \
+				-o "$dir/root/e2e/fleetident.sh" "$top/tests/e2e/probes-open.surf" ||
+			{ fail "e2e/$tag: compile the 6.1 fleet script"; return; } ;;
 	esac
 	case " $cases " in
 	*" identity "*) # a script compiled for the 6.1 kernel
@@ -125,12 +130,45 @@ e2e_offset() {
 		{ fail "e2e/$tag: compile offset"; cat "$dir/offset.err"; return 1; }
 }
 
+# e2e_fleet: every probes-*.surf compiled once for all the kernels of the
+# matrix (their types: DWARF, or the BTF in the image with its release);
+# each guest runs these same scripts.
+e2e_fleet() {
+	dir=$out/e2e-fleet
+	rm -rf "$dir" && mkdir -p "$dir"
+	flags=
+	for k in 6.1:amd64:dwarf 6.1:arm64:btf 6.12:amd64:btf; do
+		series=${k%%:*} rest=${k#*:}
+		arch=${rest%%:*} types=${rest#*:}
+		if [ "$types" = dwarf ]; then
+			f=$(sh "$top/tests/kernels.sh" dbg "$series" "$arch") ||
+				{ fail "e2e/fleet: cannot get $series $arch's DWARF"; return 1; }
+			flags="$flags --vmlinux $f"
+		else
+			f=$(sh "$top/tests/kernels.sh" btf "$series" "$arch") &&
+				r=$(sh "$top/tests/kernels.sh" release "$series" "$arch") ||
+				{ fail "e2e/fleet: cannot get $series $arch's BTF"; return 1; }
+			flags="$flags --btf $f --kernel-release $r"
+		fi
+	done
+	for p in "$top"/tests/e2e/probes-*.surf; do
+		name=${p##*/probes-}
+		name=${name%.surf}
+		# shellcheck disable=SC2086
+		"$SURFC" $flags -o "$dir/$name.sh" "$p" 2>"$dir/$name.err" ||
+			{ fail "e2e/fleet: compile $name"; cat "$dir/$name.err"; return 1; }
+	done
+	pass "e2e/fleet: $(ls "$dir"/*.sh | wc -l) scripts, each for the 3 kernels"
+}
+
 # The matrix of issue 5: Debian 12's 6.1 cloud kernel on amd64 (DWARF) and
-# arm64 (the BTF in its Image), and the 6.12 cloud kernel on amd64 (BTF).
+# arm64 (the BTF in its Image), and the 6.12 cloud kernel on amd64 (BTF),
+# every guest running the same fleet scripts.
 e2e_all() {
+	e2e_fleet || return
 	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity retargs"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs"
 }
 
 if [ -z "${top:-}" ]; then # run on its own

@@ -77,7 +77,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* As surfc does: --check writes nothing. */
 	if (!diags_errors(dg) && !opt.check_only) {
 		show_program(null, prog, &opt);
-		write_script(null, prog, &opt, "surfc fuzz.surf");
+		struct build b = {.opt = opt, .prog = prog, .label = "fuzz"};
+		write_script(null, &b, 1, "surfc fuzz.surf");
 	}
 	diags_flush(dg, null);
 	diags_free(dg);

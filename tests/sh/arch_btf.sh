@@ -4,9 +4,9 @@
 # refuses to guess when the types cannot tell. Small BTF files come from
 # clang's BPF target (bpfel and bpfeb), the real ones from Debian's 6.1.
 
-# arch_of ARGS...: the "# arch:" line of the script surfc writes.
+# arch_of ARGS...: the arch of the kernel of the script surfc writes.
 arch_of() {
-	"$SURFC" "$@" -o - 2>"$out/arch.err" | sed -n 's/^# arch: //p'
+	"$SURFC" "$@" -o - 2>"$out/arch.err" | sed -n 's/^kernel_1_arch=//p'
 }
 
 arch_btf() {

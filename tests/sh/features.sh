@@ -3,10 +3,12 @@
 # fetch plan, not from searching the definition's text: an immediate
 # string that holds "$arg1" needs imm-string, not $arg<N>.
 
-# features_of PROBE: the probe_1_features value of its script.
+# features_of PROBE: the features of its script's kernel 1, probe 1: the
+# text whose id kernel_1_features holds.
 features_of() {
-	"$SURFC" --no-types --arch x86_64 -e "$1" -o - 2>/dev/null |
-		sed -n "s/^probe_1_features='\(.*\)'\$/\1/p"
+	"$SURFC" --no-types --arch x86_64 -e "$1" -o "$out/features.sh" 2>/dev/null
+	id=$(sed -n "s/^kernel_1_features='\([0-9]*\)'\$/\1/p" "$out/features.sh")
+	[ "$id" = 0 ] || sed -n "s/^text_$id='\(.*\)'\$/\1/p" "$out/features.sh"
 }
 
 features() {

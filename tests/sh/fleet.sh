@@ -1,0 +1,71 @@
+# Sourced by tests/run.sh: one script for several kernels (6.1 and 6.12
+# amd64 from their BTF, 6.1 arm64 from the BTF in its image), under the
+# six shells, on any machine: -l lists each kernel's definitions, -n -K
+# shows one kernel's writes, -n without -K on a kernel the script does not
+# know asks for one (exit 2), an unknown -K says which there are; texts
+# the kernels share are stored once; shellcheck passes.
+fleet() {
+	a61=$(sh "$top/tests/kernels.sh" btf 6.1 arm64) &&
+		ra61=$(sh "$top/tests/kernels.sh" release 6.1 arm64) ||
+		{ fail "fleet: cannot get 6.1 arm64's BTF"; return; }
+	script=$out/fleet.sh
+	"$SURFC" --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 \
+		--btf "$KBTF612" --kernel-release 6.12.117+deb12-cloud-amd64 \
+		--btf "$a61" --kernel-release "$ra61" -o "$script" \
+		-e 'p vfs_read name=file->f_path.dentry->d_name.name:string n=%2' \
+		-e 'p kernel_clone f=args->flags' 2>"$out/fleet.err" ||
+		{ fail "fleet: compile"; cat "$out/fleet.err"; return; }
+	# vfs_read's f_path moved in 6.12; kernel_clone's text is the same
+	# on both amd64 kernels: stored once.
+	if grep -q "^text_[0-9]*='vfs_read name=+0(+40(+24(%di))):string n=%dx:u64'" "$script" &&
+	   grep -q "^text_[0-9]*='vfs_read name=+0(+40(+72(%di))):string n=%dx:u64'" "$script" &&
+	   grep -q "^text_[0-9]*='vfs_read name=+0(+40(+24(%x0))):string n=%x2:u64'" "$script" &&
+	   [ "$(grep -c "^text_[0-9]*='kernel_clone f=+0(%di):u64'" "$script")" = 1 ]; then
+		pass "fleet: each kernel's definitions, a shared one stored once"
+	else
+		fail "fleet: the definitions"
+		grep '^text_' "$script"
+	fi
+	if shellcheck -s sh "$script" >"$out/fleet.sc" 2>&1; then
+		pass "fleet: shellcheck"
+	else
+		fail "fleet: shellcheck"
+		head -n 10 "$out/fleet.sc"
+	fi
+	for sh in "busybox ash" dash "bash --posix" mksh posh yash; do
+		name=${sh%% *}
+		# shellcheck disable=SC2086
+		{ $sh "$script" -l; echo "[exit $?]"
+		  $sh "$script" -n -K 6.12.117+deb12-cloud-amd64; echo "[exit $?]"
+		  $sh "$script" -n -K "$ra61"; echo "[exit $?]"
+		  $sh "$script" -n; echo "[exit $?]"
+		  $sh "$script" -l -K 5.10.0-1-amd64; echo "[exit $?]"
+		  $sh "$script" -K 6.12.117+deb12-cloud-amd64 -d 1; echo "[exit $?]"; } \
+			>"$out/fleet.$name" 2>&1
+		if [ "$name" = busybox ]; then
+			cp "$out/fleet.$name" "$out/fleet.first"
+			if grep -q '^kernel 6.1.0-56-cloud-amd64 (x86_64):$' "$out/fleet.first" &&
+			   grep -q '^kernel 6.12.117+deb12-cloud-amd64 (x86_64):$' "$out/fleet.first" &&
+			   grep -q "^kernel $ra61 (aarch64):\$" "$out/fleet.first" &&
+			   grep -q '^append kprobe_events p:surfc_PID/vfs_read vfs_read name=+0(+40(+72(%di))):string n=%dx:u64$' "$out/fleet.first" &&
+			   grep -q '^append kprobe_events p:surfc_PID/vfs_read vfs_read name=+0(+40(+24(%x0))):string n=%x2:u64$' "$out/fleet.first" &&
+			   grep -q 'this script holds kernels .*: -n -K RELEASE shows one' "$out/fleet.first" &&
+			   grep -q -- '-K 5.10.0-1-amd64: this script.s kernels are 6.1.0-56-cloud-amd64 (x86_64), 6.12' "$out/fleet.first" &&
+			   grep -q -- '-K is for -n and -l' "$out/fleet.first" &&
+			   [ "$(grep -c '^\[exit 0\]' "$out/fleet.first")" = 3 ] &&
+			   [ "$(grep -c '^\[exit 2\]' "$out/fleet.first")" = 3 ]; then
+				pass "fleet: -l, -n -K, and the kernels named (busybox)"
+			else
+				fail "fleet: -l, -n -K, and the kernels named (busybox)"
+				cat "$out/fleet.first"
+			fi
+		elif cmp -s "$out/fleet.first" "$out/fleet.$name"; then
+			pass "fleet: $name as busybox"
+		else
+			fail "fleet: $name as busybox"
+			diff -u "$out/fleet.first" "$out/fleet.$name" | head -n 20
+		fi
+	done
+}
+
+fleet
