@@ -1,9 +1,11 @@
 /* fetchtype.c: the one table of the kernel's fetch types (":u32",
  * ":string"...) and of the other fetcharg features a kernel may lack
  * ($argN, +u dereferences, immediates), each with how the tracefs README
- * names it, so that the script can check the target has it. Everything
- * else asks this file: whether a type is text, what a filter compares it
- * as, where the kernel allows it. */
+ * names it, so that the script can check the target has it, and the
+ * model of which kernel releases have each feature, so that the compiler
+ * can say what a kernel lacks. Everything else asks this file: whether a
+ * type is text, what a filter compares it as, where the kernel allows it,
+ * what a release takes. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

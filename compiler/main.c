@@ -1,7 +1,8 @@
-/* main.c: the command line. Reads the sources, runs the passes in order
- * and stops after the first pass that reported an error:
+/* main.c: the command line. Reads the sources, opens each kernel's types
+ * (every --btf and --vmlinux is one), runs the passes in order and stops
+ * after the first pass that reported an error:
  *
- *   parse -> check -> (show | check only | dump)
+ *   parse -> check (once a kernel) -> (show | check only | script | dump)
  *
  * Lines with syntax errors are dropped by the parser and the checker
  * still runs over the rest, so that one run reports every bad line. */
