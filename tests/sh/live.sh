@@ -110,6 +110,39 @@ EOF
 	live_clean identity
 }
 
+# One script for two kernels, this one (its BTF) and Debian's 6.1: it
+# arms this kernel's definitions. A probe this kernel's types cannot take
+# (struct file lost f_version after 6.1) is left out here with
+# --allow-partial, and the run says so when it starts.
+live_fleet() {
+	cat >"$out/fleet.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+P $out/target:process v=((struct file *)%di)->f_version
+EOF
+	here=$(uname -r)
+	"$SURFC" --allow-partial --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 \
+		--btf /sys/kernel/btf/vmlinux --kernel-release "$here" \
+		-o "$out/fleet.sh" "$out/fleet.surf" 2>"$out/fleet.err" ||
+		{ fail "live/fleet: compile"; cat "$out/fleet.err"; return; }
+	sh "$out/fleet.sh" -d 3 -o "$out/fleet.txt" 2>"$out/fleet.log" &
+	pid=$!
+	live_armed $pid 1 || { fail "live/fleet: never armed"; wait $pid; return; }
+	"$out/target" 5 10
+	wait $pid
+	rc=$?
+	n=$(grep -c 'process: .* x=100[0-4]$' "$out/fleet.txt")
+	if [ $rc = 0 ] && [ "$n" = 5 ] &&
+	   grep -q "has no member 'f_version'.* (on $here); the probe is left out there (--allow-partial)" "$out/fleet.err" &&
+	   grep -q "not on $here: .*fleet.surf:2: P .* (--allow-partial)" "$out/fleet.log" &&
+	   grep -q 'tracing 1 probe(s)' "$out/fleet.log"; then
+		pass "live/fleet: a script for 6.1 and this kernel armed this one's probe (5 events), said which it left out"
+	else
+		fail "live/fleet: exit $rc, $n of 5 events"
+		cat "$out/fleet.err" "$out/fleet.log"
+	fi
+	live_clean fleet
+}
+
 live_symbol() {
 	# PATH:SYMBOL resolves to the same offset nm gives (PIE: the file
 	# offset of .text equals its address).
@@ -367,6 +400,7 @@ EOF
 if live_setup; then
 	live_values
 	live_identity
+	live_fleet
 	live_symbol
 	live_event
 	live_signal sigterm TERM
