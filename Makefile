@@ -48,6 +48,7 @@ SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
 	compiler/check.c compiler/usym.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
+	compiler/types/elfinfo.c \
 	compiler/types/dwarfsrc.c compiler/typecheck.c compiler/describe.c \
 	codegen/fetcharg.c codegen/show.c codegen/script.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \

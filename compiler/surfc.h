@@ -354,7 +354,7 @@ const char *arch_dwarf_reg(const struct arch *, unsigned n);
  * $stackN slot; false when the arch's stack arguments are not modelled. */
 bool arch_arg_base(const struct arch *, unsigned n, struct fetch_base *);
 
-/* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
+/* types/elfinfo.c: what surfc reads from any ELF file, kernel or user. */
 
 #include <gelf.h>
 
@@ -363,6 +363,19 @@ bool arch_arg_base(const struct arch *, unsigned n, struct fetch_base *);
 void symtab_foreach(Elf *elf, unsigned shtype,
 		    bool (*fn)(void *arg, const char *name, const GElf_Sym *),
 		    void *arg);
+
+/* A GNU build-id: where its bytes lie in the file, and what they are (in
+ * the ELF's memory). */
+struct elf_build_id {
+	size_t offset, len;
+	const unsigned char *bytes;
+};
+
+bool elfinfo_build_id(Elf *, struct elf_build_id *);
+/* The arch of an ELF's machine, class and byte order, or NULL. */
+const struct arch *elfinfo_arch(Elf *);
+
+/* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
 /* The file offset of a function symbol in an ELF binary; on failure
  * *err holds a malloc'ed reason. */

@@ -17,31 +17,6 @@ static char *error_text(const char *what)
 	return xstrdup(what);
 }
 
-void symtab_foreach(Elf *elf, unsigned shtype,
-		    bool (*fn)(void *arg, const char *name, const GElf_Sym *),
-		    void *arg)
-{
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != shtype ||
-		    !sh.sh_entsize)
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t n = sh.sh_size / sh.sh_entsize;
-		for (size_t i = 0; data && i < n; i++) {
-			GElf_Sym sym;
-			const char *name;
-			if (!gelf_getsym(data, (int)i, &sym) ||
-			    !(name = elf_strptr(elf, sh.sh_link, sym.st_name)) ||
-			    !*name)
-				continue;
-			if (!fn(arg, name, &sym))
-				return;
-		}
-	}
-}
-
 struct wanted {
 	const char *name;
 	GElf_Addr addr;
@@ -112,49 +87,6 @@ bool usym_resolve(const char *path, const char *symbol,
 	return ok;
 }
 
-/* The GNU build-id note of an open ELF: the file offset and length of its
- * bytes. Program headers first (what the loader maps), then sections. */
-static bool note_build_id(Elf_Data *data, size_t base, size_t *off,
-			  size_t *len)
-{
-	GElf_Nhdr nh;
-	size_t pos = 0, name_off, desc_off;
-	while (data && (pos = gelf_getnote(data, pos, &nh, &name_off, &desc_off)) > 0) {
-		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 && nh.n_descsz &&
-		    !memcmp((const char *)data->d_buf + name_off, "GNU", 4)) {
-			*off = base + desc_off;
-			*len = nh.n_descsz;
-			return true;
-		}
-	}
-	return false;
-}
-
-static bool find_build_id(Elf *elf, size_t *off, size_t *len)
-{
-	size_t n;
-	if (!elf_getphdrnum(elf, &n)) {
-		for (size_t i = 0; i < n; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_NOTE)
-				continue;
-			Elf_Data *d = elf_getdata_rawchunk(elf, (int64_t)ph.p_offset,
-							   ph.p_filesz, ELF_T_NHDR);
-			if (note_build_id(d, ph.p_offset, off, len))
-				return true;
-		}
-	}
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		if (note_build_id(elf_getdata(scn, NULL), sh.sh_offset, off, len))
-			return true;
-	}
-	return false;
-}
-
 /* POSIX cksum: CRC-32 (0x04C11DB7, most significant bit first) over the
  * bytes, then over the length, least significant byte first; inverted. */
 static unsigned long cksum_step(unsigned long crc, unsigned char b)
@@ -201,17 +133,13 @@ char *usym_identity(const char *path)
 		return NULL;
 	char *id = NULL;
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-	size_t off, len;
-	if (elf && elf_kind(elf) == ELF_K_ELF && find_build_id(elf, &off, &len)) {
-		unsigned char *bytes = xmalloc(len);
-		if (pread(fd, bytes, len, (off_t)off) == (ssize_t)len) {
-			struct strbuf sb = {0};
-			sb_printf(&sb, "build-id:%zu:%zu:", off, len);
-			for (size_t i = 0; i < len; i++)
-				sb_printf(&sb, "%02x", bytes[i]);
-			id = sb.s;
-		}
-		free(bytes);
+	struct elf_build_id bid;
+	if (elf && elf_kind(elf) == ELF_K_ELF && elfinfo_build_id(elf, &bid)) {
+		struct strbuf sb = {0};
+		sb_printf(&sb, "build-id:%zu:%zu:", bid.offset, bid.len);
+		for (size_t i = 0; i < bid.len; i++)
+			sb_printf(&sb, "%02x", bid.bytes[i]);
+		id = sb.s;
 	}
 	elf_end(elf);
 	if (!id)

@@ -167,28 +167,14 @@ static void read_banner(struct dwsrc *d, GElf_Addr addr)
 
 static void read_build_id(struct dwsrc *d)
 {
-	Elf_Scn *scn = NULL;
-	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
-		GElf_Shdr sh;
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		Elf_Data *data = elf_getdata(scn, NULL);
-		size_t off = 0, name_off, desc_off;
-		GElf_Nhdr nh;
-		while (data && (off = gelf_getnote(data, off, &nh, &name_off,
-						   &desc_off)) > 0) {
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((char *)data->d_buf + name_off, "GNU", 4))
-				continue;
-			const unsigned char *id = (unsigned char *)data->d_buf + desc_off;
-			struct strbuf sb = {0};
-			for (size_t i = 0; i < nh.n_descsz; i++)
-				sb_printf(&sb, "%02x", id[i]);
-			d->ts.id.build_id = arena_strdup(d->ts.arena, sb.s);
-			sb_free(&sb);
-			return;
-		}
-	}
+	struct elf_build_id bid;
+	if (!elfinfo_build_id(d->elf, &bid))
+		return;
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < bid.len; i++)
+		sb_printf(&sb, "%02x", bid.bytes[i]);
+	d->ts.id.build_id = arena_strdup(d->ts.arena, sb.s);
+	sb_free(&sb);
 }
 
 static bool add_symbol(void *arg, const char *name, const GElf_Sym *s)
@@ -770,16 +756,6 @@ static const struct typesrc_ops dwarf_ops = {
 	.close = close_dwarf,
 };
 
-static const struct arch *arch_of_elf(Elf *elf)
-{
-	GElf_Ehdr eh;
-	if (!gelf_getehdr(elf, &eh))
-		return NULL;
-	return arch_by_elf(eh.e_machine,
-			   eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
-			   eh.e_ident[EI_DATA] == ELFDATA2MSB);
-}
-
 /* Why an ELF file cannot be read whole, or NULL: libelf and libdw only
  * say "no DWARF" of a file cut short (a partial download, a full disk),
  * so the headers are checked against the file's size first. */
@@ -859,7 +835,7 @@ struct typesrc *typesrc_open_dwarf(const char *path, char **err,
 	d->ts.ops = &dwarf_ops;
 	d->ts.arena = arena_new();
 	d->ts.path = xstrdup(path);
-	d->ts.arch = arch_of_elf(elf);
+	d->ts.arch = elfinfo_arch(elf);
 	d->fd = fd;
 	d->elf = elf;
 	d->dw = dw;
