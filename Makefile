@@ -20,10 +20,10 @@ MANDIR ?= $(PREFIX)/share/man
 
 CFLAGS ?= -O2 -g
 WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-PKGS := libelf libdw libbpf
+PKGS := libelf libdw libbpf liblzma
 ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	$(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lbpf -ldw -lelf)
+LIBS := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null || echo -lbpf -ldw -lelf -llzma)
 
 ifeq ($(SANITIZE),1)
 BUILD := build/asan
@@ -37,10 +37,10 @@ SURFC := surfc
 endif
 
 # Debian packages: to build, and to run the tests.
-BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev
+BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev liblzma-dev
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
 	original-awk lz4 linux-perf time binutils util-linux python3 \
-	qemu-system-x86 qemu-system-arm cpio zstd
+	qemu-system-x86 qemu-system-arm cpio zstd xz-utils
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
@@ -48,7 +48,7 @@ SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
 	compiler/check.c compiler/usym.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
-	compiler/types/elfinfo.c \
+	compiler/types/elfinfo.c compiler/types/btfhub.c \
 	compiler/types/dwarfsrc.c compiler/typecheck.c compiler/describe.c \
 	codegen/fetcharg.c codegen/show.c codegen/script.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \

@@ -22,13 +22,17 @@ struct type_flag {
 	bool btf;
 	const char *path;
 	const char *release; /* the --kernel-release that follows it */
+	const struct arch *arch; /* --btf-dir: what its folder says */
+	bool from_dir;
 };
 
 struct cli {
 	enum mode mode;
 	const char *output;
 	struct type_flag *types;
-	size_t ntypes;
+	size_t ntypes, types_cap;
+	struct btfhub_file **dirs; /* what --btf-dir found, to free */
+	size_t *ndirs_files, ndirs;
 	bool allow_partial;
 	bool no_types;
 	const char *arch;
@@ -67,6 +71,9 @@ static const char usage_text[] =
 	"      --kernel-release R  the release the types just named belong to\n"
 	"                          (uname -r), for a bare BTF file; the script\n"
 	"                          checks it\n"
+	"      --btf-dir DIR       a kernel for every KERNEL_RELEASE.btf (or\n"
+	"                          .btf.tar.xz) under DIR, as BTFHub's archive\n"
+	"                          keeps them: DISTRO/VERSION/ARCH/RELEASE.btf\n"
 	"      --allow-partial     a probe that some kernels cannot take is left\n"
 	"                          out on those (a warning), not an error\n"
 	"      --color[=WHEN]      colour diagnostics: auto, always or never\n"
@@ -94,6 +101,7 @@ enum {
 	OPT_KERNEL_RELEASE,
 	OPT_MAX_ERRORS,
 	OPT_ALLOW_PARTIAL,
+	OPT_BTF_DIR,
 };
 
 static const struct option long_options[] = {
@@ -113,6 +121,7 @@ static const struct option long_options[] = {
 	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
 	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 	{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
+	{"btf-dir", required_argument, NULL, OPT_BTF_DIR},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -126,12 +135,58 @@ static int usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
+static void add_type_flag(struct cli *cli, struct type_flag f)
+{
+	if (cli->ntypes == cli->types_cap) {
+		cli->types_cap = cli->types_cap ? 2 * cli->types_cap : 8;
+		cli->types = xrealloc(cli->types,
+				      cli->types_cap * sizeof(*cli->types));
+	}
+	cli->types[cli->ntypes++] = f;
+}
+
+/* A kernel for every BTF file under dir; -1 to go on, or the exit
+ * status. */
+static int add_btf_dir(struct cli *cli, const char *dir)
+{
+	char *err = NULL;
+	size_t n;
+	struct btfhub_file *files = btfhub_files(dir, &n, &err);
+	if (!files) {
+		fprintf(stderr, "surfc: error: --btf-dir %s: %s\n", dir, err);
+		free(err);
+		return 1;
+	}
+	cli->dirs = xrealloc(cli->dirs, (cli->ndirs + 1) * sizeof(*cli->dirs));
+	cli->ndirs_files = xrealloc(cli->ndirs_files,
+				    (cli->ndirs + 1) * sizeof(size_t));
+	cli->dirs[cli->ndirs] = files;
+	cli->ndirs_files[cli->ndirs++] = n;
+	for (size_t i = 0; i < n; i++)
+		add_type_flag(cli, (struct type_flag){
+			.btf = true, .path = files[i].path,
+			.release = files[i].release, .arch = files[i].arch,
+			.from_dir = true});
+	return -1;
+}
+
+static void cli_free(struct cli *cli)
+{
+	for (size_t i = 0; i < cli->ndirs; i++)
+		btfhub_files_free(cli->dirs[i], cli->ndirs_files[i]);
+	free(cli->dirs);
+	free(cli->ndirs_files);
+	free(cli->types);
+	free(cli->exprs);
+	free(cli->cmdline);
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
 	int c;
 	cli->exprs = xmalloc((size_t)argc * sizeof(char *));
-	cli->types = xmalloc((size_t)argc * sizeof(*cli->types));
+
 	opterr = 0; /* our own messages: getopt's name the binary's path */
 	while ((c = getopt_long(argc, argv, ":e:o:ShV", long_options, NULL)) != -1) {
 		switch (c) {
@@ -155,9 +210,15 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			break;
 		case OPT_BTF:
 		case OPT_VMLINUX:
-			cli->types[cli->ntypes++] = (struct type_flag){
-				.btf = c == OPT_BTF, .path = optarg};
+			add_type_flag(cli, (struct type_flag){
+				.btf = c == OPT_BTF, .path = optarg});
 			break;
+		case OPT_BTF_DIR: {
+			int status = add_btf_dir(cli, optarg);
+			if (status >= 0)
+				return status;
+			break;
+		}
 		case OPT_NO_TYPES:
 			cli->no_types = true;
 			break;
@@ -181,6 +242,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->describe = optarg;
 			break;
 		case OPT_KERNEL_RELEASE:
+			if (cli->ntypes && cli->types[cli->ntypes - 1].from_dir)
+				return usage_error("%s", "--kernel-release names the "
+						   "--btf before it; --btf-dir's files "
+						   "are named by their releases");
 			if (cli->ntypes)
 				cli->types[cli->ntypes - 1].release = optarg;
 			else
@@ -290,10 +355,20 @@ static FILE *open_output(const char *path, struct diags *dg)
 
 /* --arch defaults to what the types say (the ELF's machine, or BTF's
  * struct pt_regs), and must agree with it. */
-static bool agree_on_arch(const struct cli *cli, struct options *opt,
-			  const char *path, struct diags *dg)
+static bool agree_on_arch(const struct cli *cli, const struct type_flag *f,
+			  struct options *opt, const char *path,
+			  struct diags *dg)
 {
 	const struct arch *types_arch = opt->types->arch;
+	/* BTFHub's folder names the arch; the types must not say another. */
+	if (f && f->arch && types_arch && f->arch != types_arch) {
+		diag_plain(dg, path, SEV_ERROR, "these types are for %s, but "
+			   "their folder says %s", types_arch->name,
+			   f->arch->name);
+		return false;
+	}
+	if (f && f->arch && !types_arch)
+		types_arch = f->arch;
 	if (types_arch && !cli->arch) {
 		opt->arch = types_arch;
 	} else if (types_arch && types_arch != opt->arch) {
@@ -331,7 +406,7 @@ static bool open_kernel(const struct cli *cli, const struct type_flag *f,
 	free(err);
 	if (!opt->types)
 		return true;
-	if (!agree_on_arch(cli, opt, path, dg)) {
+	if (!agree_on_arch(cli, f, opt, path, dg)) {
 		typesrc_close(opt->types);
 		opt->types = NULL;
 		return false;
@@ -585,8 +660,7 @@ int main(int argc, char **argv)
 	cli.max_errors = 50;
 	int status = parse_cli(argc, argv, &cli);
 	if (status >= 0) {
-		free(cli.exprs);
-		free(cli.types);
+		cli_free(&cli);
 		return stdout_ok() ? status : 1;
 	}
 	cli.cmdline = command_line(argc, argv);
@@ -607,8 +681,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < n; i++)
 		source_free(srcs[i]);
 	free(srcs);
-	free(cli.exprs);
-	free(cli.types);
-	free(cli.cmdline);
+	cli_free(&cli);
 	return status;
 }

@@ -479,6 +479,21 @@ struct typesrc {
 	char *path;
 };
 
+/* types/btfhub.c: kernels' BTF as the BTFHub archive keeps them:
+ * DISTRO/RELEASE/ARCH/KERNEL_RELEASE.btf, or .btf.tar.xz. */
+struct btfhub_file {
+	char *path;
+	char *release;           /* from its name */
+	const struct arch *arch; /* from its folder's name, if it is one */
+};
+
+/* Every such file under dir, sorted by path; NULL and *err when none. */
+struct btfhub_file *btfhub_files(const char *dir, size_t *n, char **err);
+void btfhub_files_free(struct btfhub_file *, size_t n);
+bool btfhub_is_packed(const char *path);
+/* The .btf member of a .btf.tar.xz, malloc'ed; NULL and *err if none. */
+void *btfhub_unpack(const char *path, size_t *size, char **err);
+
 /* types/btfsrc.c, types/dwarfsrc.c: the backends. The DWARF backend sets
  * *no_dwarf when the file is whole but has no DWARF. */
 struct typesrc *typesrc_open_btf(const char *path, char **err);

@@ -353,7 +353,21 @@ static const struct arch *arch_of_btf(struct btf *btf)
 struct typesrc *typesrc_open_btf(const char *path, char **err)
 {
 	libbpf_set_print(NULL);
-	struct btf *btf = btf__parse(path, NULL);
+	struct btf *btf;
+	if (btfhub_is_packed(path)) {
+		size_t size;
+		void *raw = btfhub_unpack(path, &size, err);
+		if (!raw)
+			return NULL;
+		btf = btf__new(raw, (unsigned)size); /* copies it */
+		free(raw);
+		if (!btf) {
+			*err = xstrdup("its .btf member is not BTF");
+			return NULL;
+		}
+	} else {
+		btf = btf__parse(path, NULL);
+	}
 	if (!btf) {
 		int e = errno;
 		*err = xstrdup(e == ENOENT ? "no such file"

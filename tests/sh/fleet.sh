@@ -68,4 +68,50 @@ fleet() {
 	done
 }
 
+# --btf-dir: BTFHub's layout (DISTRO/VERSION/ARCH/RELEASE.btf, or packed
+# as .btf.tar.xz): a kernel a file, its release from the name, its arch
+# checked against the folder's. Bad trees are clear errors.
+fleet_btfhub() {
+	hub=$out/hub
+	rm -rf "$hub" && mkdir -p "$hub/debian/12/x86_64" "$hub/debian/12/arm64" \
+		"$hub/bad/x86_64" "$hub/wrong/arm64" "$hub/empty/x86_64"
+	cp "$KBTF" "$hub/debian/12/x86_64/6.1.0-56-cloud-amd64.btf"
+	cp "$a61" "$hub/debian/12/arm64/$ra61.btf"
+	cp "$KBTF612" "$out/6.12.117+deb12-cloud-amd64.btf"
+	(cd "$out" && tar cJf "$hub/debian/12/x86_64/6.12.117+deb12-cloud-amd64.btf.tar.xz" \
+		6.12.117+deb12-cloud-amd64.btf) || { fail "fleet/btfhub: tar"; return; }
+	"$SURFC" -S --btf-dir "$hub/debian" -e 'p vfs_read name=file->f_path.dentry->d_name.name:string' \
+		>"$out/hub.out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] &&
+	   grep -q "^# kernel $ra61 (aarch64)\$" "$out/hub.out" &&
+	   grep -q "^# kernel 6.1.0-56-cloud-amd64 (x86_64)\$" "$out/hub.out" &&
+	   grep -q '^# kernel 6.12.117+deb12-cloud-amd64 (x86_64)$' "$out/hub.out" &&
+	   grep -q "vfs_read name=+0(+40(+72(%di))):string'" "$out/hub.out" &&
+	   grep -q "vfs_read name=+0(+40(+24(%x0))):string'" "$out/hub.out"; then
+		pass "fleet/btfhub: three kernels from a BTFHub tree, one packed (.btf.tar.xz)"
+	else
+		fail "fleet/btfhub: exit $rc"
+		cat "$out/hub.out"
+	fi
+	printf 'not xz' >"$hub/bad/x86_64/6.1.0-1-amd64.btf.tar.xz"
+	cp "$KBTF" "$hub/wrong/arm64/6.1.0-56-cloud-amd64.btf"
+	got=
+	for d in bad wrong empty nosuch; do
+		"$SURFC" --check --btf-dir "$hub/$d" -e 'p vfs_read' >"$out/hub.$d" 2>&1
+		got="$got $?"
+	done
+	if [ "$got" = " 1 1 1 1" ] &&
+	   grep -q "6.1.0-1-amd64.btf.tar.xz: error: cannot read kernel types: not a whole xz stream" "$out/hub.bad" &&
+	   grep -q "error: these types are for x86_64, but their folder says aarch64" "$out/hub.wrong" &&
+	   grep -q "error: --btf-dir .*/empty: no KERNEL_RELEASE.btf or .btf.tar.xz file in it" "$out/hub.empty" &&
+	   grep -q "error: --btf-dir .*/nosuch: no such directory" "$out/hub.nosuch"; then
+		pass "fleet/btfhub: a bad archive, a wrong folder, an empty tree and none are errors"
+	else
+		fail "fleet/btfhub: exits$got"
+		cat "$out"/hub.bad "$out"/hub.wrong "$out"/hub.empty "$out"/hub.nosuch
+	fi
+}
+
 fleet
+fleet_btfhub
