@@ -154,6 +154,8 @@ static void put_kernel(FILE *f, size_t k, const struct build *b,
 	put_sh_quoted(f, id ? id->release : NULL);
 	fprintf(f, "\nkernel_%zu_version=", k);
 	put_sh_quoted(f, id ? id->version : NULL);
+	fprintf(f, "\nkernel_%zu_build_id=", k);
+	put_sh_quoted(f, id ? id->build_id : NULL);
 	fprintf(f, "\nkernel_%zu_arch=%s\nkernel_%zu_big_endian=%d\n"
 		"kernel_%zu_machines='%s", k, arch->name, k, arch->big_endian,
 		k, arch->name);

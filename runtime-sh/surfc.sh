@@ -17,6 +17,7 @@
 #   kernel_ids       the kernels compiled for: "1 2 ..."; for each kernel K:
 #   kernel_K_release kernel_K_version   its uname -r and /proc/version
 #                        (empty: compiled without a kernel's identity)
+#   kernel_K_build_id    its GNU build-id (hex), where the types had one
 #   kernel_K_arch kernel_K_big_endian kernel_K_machines (uname -m values)
 #   kernel_K_probes      the probes it arms (--allow-partial leaves some out)
 #   kernel_K_rest kernel_K_filter kernel_K_function kernel_K_features
@@ -72,6 +73,7 @@ errlog_base=0          # error_log lines before arming
 exit_status=0
 opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
 opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw='' opt_kernel=''
+running_build_id='' running_build_id_read=''
 
 # ---- messages ----
 
@@ -372,13 +374,55 @@ find_kernel() {
 		[ "$r" = "$this_release" ] || continue
 		[ -n "$this_version" ] || this_version=$(cat /proc/version 2>/dev/null)
 		if [ -z "$v" ] || [ "$v" = "$this_version" ]; then
-			kernel=$k
-			return 0
+			same_build "$k" && { kernel=$k; return 0; }
+			kernel_other="another build of $this_release (build-id $running_build_id)"
+			continue
 		fi
 		kernel_other="another build of $this_release"
 	done
 	[ -n "$kernel_other" ] || kernel_other=$this_release
 	return 1
+}
+
+# running_build_id BIG: this kernel's GNU build-id, read once from
+# /sys/kernel/notes (its ELF notes, in its byte order: BIG 1 or 0).
+running_build_id() {
+	[ -z "$running_build_id_read" ] || return 0
+	running_build_id_read=1
+	running_build_id=$(od -A n -v -t x1 /sys/kernel/notes 2>/dev/null | awk -v big="$1" '
+		function word(at) {
+			return big ? b[at] b[at + 1] b[at + 2] b[at + 3] \
+				   : b[at + 3] b[at + 2] b[at + 1] b[at]
+		}
+		function num(h,    v, i) {
+			v = 0
+			for (i = 1; i <= length(h); i++)
+				v = v * 16 + index("0123456789abcdef", substr(h, i, 1)) - 1
+			return v
+		}
+		{ for (i = 1; i <= NF; i++) b[n++] = $i }
+		END {
+			for (at = 0; at + 12 <= n; at = desc + int((descsz + 3) / 4) * 4) {
+				namesz = num(word(at))
+				descsz = num(word(at + 4))
+				name = at + 12
+				desc = name + int((namesz + 3) / 4) * 4
+				if (num(word(at + 8)) == 3 && namesz == 4 && b[name] b[name + 1] b[name + 2] == "474e55") {
+					for (i = 0; i < descsz; i++)
+						printf "%s", b[desc + i]
+					exit
+				}
+			}
+		}')
+}
+
+# same_build K: this kernel is kernel K's build: its build-id, where K
+# has one and this kernel shows its own.
+same_build() {
+	eval "want=\$kernel_$1_build_id big=\$kernel_$1_big_endian"
+	[ -n "$want" ] || return 0
+	running_build_id "$big"
+	[ -z "$running_build_id" ] || [ "$running_build_id" = "$want" ]
 }
 
 # force_kernel: with -f, the one kernel that can only be meant: the only

@@ -4,6 +4,8 @@
  * flag, the running kernel's BTF, then the debuginfo paths perf searches.
  * The backends never call each other. */
 #include <stdlib.h>
+#include <elf.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -49,6 +51,36 @@ const char *typesrc_closest_function(struct typesrc *ts, const char *name)
 	return best ? best : closest_name(name, names, n);
 }
 
+/* The running kernel's GNU build-id, from its ELF notes in
+ * /sys/kernel/notes (in its own byte order, this process's), as hex; NULL
+ * when they cannot be read. */
+static char *running_build_id(struct arena *ar)
+{
+	unsigned char buf[4096];
+	FILE *f = fopen("/sys/kernel/notes", "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+	if (f)
+		fclose(f);
+	for (size_t at = 0; at + 12 <= n;) {
+		uint32_t w[3];
+		memcpy(w, buf + at, sizeof(w));
+		size_t name = at + 12, desc = name + (w[0] + 3) / 4 * 4;
+		if (desc + w[1] > n)
+			break;
+		if (w[2] == NT_GNU_BUILD_ID && w[0] == 4 &&
+		    !memcmp(buf + name, "GNU", 4)) {
+			struct strbuf sb = {0};
+			for (size_t i = 0; i < w[1]; i++)
+				sb_printf(&sb, "%02x", buf[desc + i]);
+			char *id = arena_strdup(ar, sb.s ? sb.s : "");
+			sb_free(&sb);
+			return id;
+		}
+		at = desc + (w[1] + 3) / 4 * 4;
+	}
+	return NULL;
+}
+
 /* The running kernel's BTF first: it is what the script will meet. */
 struct typesrc *typesrc_open_default(char **err)
 {
@@ -68,6 +100,7 @@ struct typesrc *typesrc_open_default(char **err)
 			}
 			if (f)
 				fclose(f);
+			ts->id.build_id = running_build_id(ts->arena);
 		}
 		return ts;
 	}

@@ -143,6 +143,31 @@ EOF
 	live_clean fleet
 }
 
+# Compiled from the running kernel's own types, the script knows its
+# build-id (/sys/kernel/notes) and arms; the same script with another
+# build-id is another build of this release: exit 4.
+live_build_id() {
+	cat >"$out/buildid.surf" <<EOF
+P $out/target:process x=+0(%di):s32
+EOF
+	"$SURFC" -o "$out/buildid.sh" "$out/buildid.surf" 2>"$out/buildid.err" ||
+		{ fail "live/build-id: compile"; cat "$out/buildid.err"; return; }
+	id=$(sed -n "s/^kernel_1_build_id='\([0-9a-f]*\)'\$/\1/p" "$out/buildid.sh")
+	sed "s/^kernel_1_build_id=.*/kernel_1_build_id='00ff'/" "$out/buildid.sh" >"$out/buildid2.sh"
+	sh "$out/buildid.sh" -q -d 1 >/dev/null 2>"$out/buildid.log"
+	rc=$?
+	sh "$out/buildid2.sh" -q -d 1 >/dev/null 2>"$out/buildid2.log"
+	rc2=$?
+	if [ ${#id} = 40 ] && [ $rc = 0 ] && [ $rc2 = 4 ] &&
+	   grep -q "this is another build of $(uname -r) (build-id $id)" "$out/buildid2.log"; then
+		pass "live/build-id: this kernel's build-id ($id) arms; another exits 4"
+	else
+		fail "live/build-id: id '$id', exit $rc, another $rc2"
+		cat "$out/buildid.log" "$out/buildid2.log"
+	fi
+	live_clean build-id
+}
+
 live_symbol() {
 	# PATH:SYMBOL resolves to the same offset nm gives (PIE: the file
 	# offset of .text equals its address).
@@ -401,6 +426,7 @@ if live_setup; then
 	live_values
 	live_identity
 	live_fleet
+	live_build_id
 	live_symbol
 	live_event
 	live_signal sigterm TERM
