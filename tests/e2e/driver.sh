@@ -29,13 +29,20 @@ start() {
 	armed $run "$n" || bad "$name" "never armed"
 }
 
-# Nothing of any run may be left: no definitions, no instances.
+# Nothing of any run may be left: no definitions, no instances. A run
+# unmounts the tracefs it mounted: look through a mount of our own (the
+# definitions outlive it), and leave none, so that each run mounts its own.
 clean() {
-	if grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
+	m=
+	[ -e $T/kprobe_events ] || { mount -t tracefs nodev $T && m=1; }
+	if [ ! -e $T/kprobe_events ]; then
+		bad "$1-clean" "no tracefs to look at"
+	elif grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
 		bad "$1-clean" "$(cat $T/kprobe_events; ls $T/instances)"
 	else
-		ok "$1-clean"
+		ok "$1-clean" "no definitions, no instances"
 	fi
+	[ -z "$m" ] || umount $T
 }
 
 case_clone() {
