@@ -116,13 +116,19 @@ case_offset() {
 
 case_net() {
 	ip link set lo up
-	start net 1 sh net.sh -q -d 4 -o /tmp/net.txt
+	start net 2 sh net.sh -q -d 4 -o /tmp/net.txt
 	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	# Nothing listens: the SYN is answered by a reset (whose port is
+	# another, filtered out).
+	timeout 3 nc 127.0.0.1 5555 </dev/null >/dev/null 2>&1
 	wait $run
-	if grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
-		ok net "char array, element, bitfields on loopback"
-	else
+	if ! grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
 		bad net "$(head -2 /tmp/net.txt)"
+	elif ! grep -q 'ip_rcv: .* ip_src=127.0.0.1 ip_dst=127.0.0.1 version=4 ihl=5 ttl=64 b16_dport=5555 syn=1 ack=0 doff=10$' /tmp/net.txt ||
+	   grep 'ip_rcv: ' /tmp/net.txt | grep -qv 'b16_dport=5555 '; then
+		bad net "ip_rcv: $(grep -c 'ip_rcv: ' /tmp/net.txt) events: $(grep 'ip_rcv: ' /tmp/net.txt | head -2)"
+	else
+		ok net "char array, element, bitfields on loopback; the SYN: $(grep -m 1 'ip_rcv: ' /tmp/net.txt | sed 's/.* ip_src=/ip_src=/')"
 	fi
 	clean net
 }
