@@ -146,9 +146,9 @@ busybox() {
 		echo /bin/busybox
 		return
 	fi
-	foreign
 	dir=$cache/busybox-static-$arch
 	if [ ! -f "$dir/.done" ]; then
+		foreign
 		rm -rf "$dir" && mkdir -p "$dir"
 		(cd "$dir" && apt-get download -q "busybox-static:$arch" >/dev/null 2>&1) ||
 			{ log "apt-get download busybox-static:$arch failed"; exit 1; }
