@@ -15,6 +15,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 echo "deps: installing$missing"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null &&
-	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# An index that fails to download (a foreign arch's, a mirror in sync) need
+# not hold back the packages, which may be in the others.
+apt-get update -qq >/dev/null || echo "deps: apt-get update had errors (going on)" >&2
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

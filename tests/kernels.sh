@@ -8,9 +8,12 @@
 #   tests/kernels.sh release SERIES ARCH  its uname -r
 #   tests/kernels.sh busybox SERIES ARCH  a static busybox for the guest
 #
-# SERIES is 6.1 or 6.12; ARCH is amd64 or arm64. The newest build of the
-# series that Debian offers is used, and its package version is recorded
-# in the cache, so that later runs use the same one.
+# SERIES is 6.1 or 6.12; ARCH is amd64 or arm64 (the cloud flavour), or
+# ppc64el or s390x (6.1 only: Debian has no cloud flavour there, and no BTF
+# in those kernels; their types come from dbg's DWARF). The pinned build
+# (tests/kernels.pin) while Debian has it, else the newest of the series;
+# the package name is recorded in the cache, so that later runs use the
+# same one. A foreign ARCH is added to dpkg's architectures.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cache=$top/cache/kernels
@@ -19,16 +22,34 @@ mkdir -p "$cache"
 
 log() { echo "kernels: $*" >&2; }
 
-# The package name of the newest cloud kernel of the series.
+# Debian's package name for the flavour: the cloud one where it exists.
+case $arch in
+amd64|arm64) flavour=cloud-$arch-unsigned ;;
+ppc64el) flavour=powerpc64le ;;
+s390x) flavour=s390x ;;
+*) log "unknown arch $arch"; exit 2 ;;
+esac
+
+# A foreign arch's package lists. An index that fails to download (a mirror
+# in sync) is not fatal: the package looked for may be in another.
+foreign() {
+	[ "$arch" = "$(dpkg --print-architecture)" ] ||
+		dpkg --print-foreign-architectures | grep -qx "$arch" || {
+		dpkg --add-architecture "$arch"
+		apt-get update -qq -o APT::Sandbox::User=root ||
+			log "apt-get update had errors (going on)"
+	}
+}
+
+# The package name of the pinned, else the newest, kernel of the series.
 package() {
 	key=$cache/$series-$arch.package
 	if [ ! -s "$key" ]; then
 		case $series in
-		6.1) pat="^linux-image-6\.1\.0-[0-9]+-cloud-$arch-unsigned\$" ;;
-		*) pat="^linux-image-$series\.[0-9]+\+deb12-cloud-$arch-unsigned\$" ;;
+		6.1) pat="^linux-image-6\.1\.0-[0-9]+-$flavour\$" ;;
+		*) pat="^linux-image-$series\.[0-9]+\+deb12-$flavour\$" ;;
 		esac
-		[ "$arch" = amd64 ] || dpkg --print-foreign-architectures | grep -qx "$arch" ||
-			{ dpkg --add-architecture "$arch" && apt-get update -qq; }
+		foreign
 		# The build the golden tests were written against, while Debian
 		# still has it; else the newest of the series.
 		pin=$(sed -n "s/^$series-$arch //p" "$top/tests/kernels.pin")
@@ -73,15 +94,19 @@ unpack() {
 	echo "$dir"
 }
 
+# vmlinuz-RELEASE; ppc64el's is an ELF vmlinux-RELEASE.
 image() {
 	dir=$(unpack "$(package)")
-	ls "$dir"/boot/vmlinuz-*
+	ls "$dir"/boot/vmlinu[xz]-*
 }
 
 # The BTF blob of a kernel image: amd64's vmlinuz holds an lz4 (legacy
 # frame) vmlinux ELF with .BTF; arm64's Image is raw and holds the blob
 # itself, found by its magic.
 btf() {
+	case $arch in
+	ppc64el|s390x) log "Debian's $series $arch kernel has no BTF: use dbg"; exit 1 ;;
+	esac
 	img=$(image)
 	out=${img%/boot/*}/btf
 	if [ ! -s "$out" ]; then
@@ -121,10 +146,9 @@ busybox() {
 		echo /bin/busybox
 		return
 	fi
-	[ "$arch" = amd64 ] || dpkg --print-foreign-architectures | grep -qx "$arch" ||
-		{ dpkg --add-architecture "$arch" && apt-get update -qq; }
 	dir=$cache/busybox-static-$arch
 	if [ ! -f "$dir/.done" ]; then
+		foreign
 		rm -rf "$dir" && mkdir -p "$dir"
 		(cd "$dir" && apt-get download -q "busybox-static:$arch" >/dev/null 2>&1) ||
 			{ log "apt-get download busybox-static:$arch failed"; exit 1; }
@@ -138,7 +162,7 @@ busybox() {
 # The kernel's release, from its image's name (vmlinuz-RELEASE).
 release() {
 	img=$(image)
-	echo "${img##*/vmlinuz-}"
+	echo "${img##*/vmlinu[xz]-}"
 }
 
 case $what in

@@ -29,13 +29,20 @@ start() {
 	armed $run "$n" || bad "$name" "never armed"
 }
 
-# Nothing of any run may be left: no definitions, no instances.
+# Nothing of any run may be left: no definitions, no instances. A run
+# unmounts the tracefs it mounted: look through a mount of our own (the
+# definitions outlive it), and leave none, so that each run mounts its own.
 clean() {
-	if grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
+	m=
+	[ -e $T/kprobe_events ] || { mount -t tracefs nodev $T && m=1; }
+	if [ ! -e $T/kprobe_events ]; then
+		bad "$1-clean" "no tracefs to look at"
+	elif grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
 		bad "$1-clean" "$(cat $T/kprobe_events; ls $T/instances)"
 	else
-		ok "$1-clean"
+		ok "$1-clean" "no definitions, no instances"
 	fi
+	[ -z "$m" ] || umount $T
 }
 
 case_clone() {
@@ -109,13 +116,19 @@ case_offset() {
 
 case_net() {
 	ip link set lo up
-	start net 1 sh net.sh -q -d 4 -o /tmp/net.txt
+	start net 2 sh net.sh -q -d 4 -o /tmp/net.txt
 	ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	# Nothing listens: the SYN is answered by a reset (whose port is
+	# another, filtered out).
+	timeout 3 nc 127.0.0.1 5555 </dev/null >/dev/null 2>&1
 	wait $run
-	if grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
-		ok net "char array, element, bitfields on loopback"
-	else
+	if ! grep -q 'dev="lo" c0=108 len=[0-9]* cloned=[01] pkt_type=[0-7]$' /tmp/net.txt; then
 		bad net "$(head -2 /tmp/net.txt)"
+	elif ! grep -q 'ip_rcv: .* ip_src=127.0.0.1 ip_dst=127.0.0.1 version=4 ihl=5 ttl=64 b16_dport=5555 syn=1 ack=0 doff=10$' /tmp/net.txt ||
+	   grep 'ip_rcv: ' /tmp/net.txt | grep -qv 'b16_dport=5555 '; then
+		bad net "ip_rcv: $(grep -c 'ip_rcv: ' /tmp/net.txt) events: $(grep 'ip_rcv: ' /tmp/net.txt | head -2)"
+	else
+		ok net "char array, element, bitfields on loopback; the SYN: $(grep -m 1 'ip_rcv: ' /tmp/net.txt | sed 's/.* ip_src=/ip_src=/')"
 	fi
 	clean net
 }
