@@ -719,13 +719,36 @@ static bool default_type(struct tc *c, const struct arg *a, char fmt,
 	}
 }
 
+/* A narrower integer type than the member reads the member's first
+ * bytes: its low ones on little-endian kernels, its high ones on
+ * big-endian ones, so the same line shows another value there. */
+static void narrowing_note(struct tc *c, const struct arg *a,
+			   const struct place *pl,
+			   const struct fetch_final *given)
+{
+	const struct type *t = pl->type;
+	unsigned bits = given->type->bits;
+	if (!c->opt->arch->big_endian || !pl->memory || pl->bit_size ||
+	    given->count || given->type->is_bitfield || !bits || !t ||
+	    (t->kind != TY_INT && t->kind != TY_ENUM) || bits >= t->size * 8 ||
+	    (t->size != 2 && t->size != 4 && t->size != 8))
+		return;
+	WARN(c, a->ftype_loc, "on %s (big-endian) ':%s' reads the most "
+	     "significant %u bits of '%s' (%s); ':b%u@0/%llu' reads the least "
+	     "significant, as little-endian kernels do", c->opt->arch->name,
+	     a->ftype, bits, a->text, tname(c, (struct type *)t), bits,
+	     t->size * 8);
+}
+
 /* An explicit :TYPE. A string type reads the text the member holds:
  * through a pointer, or in place for an array. */
 static bool explicit_type(struct tc *c, const struct arg *a,
 			  struct place *pl, const struct fetch_final *given)
 {
-	if (!fetch_final_is_text(given))
+	if (!fetch_final_is_text(given)) {
+		narrowing_note(c, a, pl, given);
 		return true;
+	}
 	struct type *t = pl->type;
 	if (t && t->kind == TY_ARRAY && pl->memory)
 		return true;

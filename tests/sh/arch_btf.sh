@@ -65,6 +65,33 @@ C
 	fi
 }
 
+# A type narrower than the member reads its first bytes: on a big-endian
+# kernel its most significant ones, which the compiler says, with the
+# bitfield type that reads the low bits everywhere; not on little-endian.
+narrowing() {
+	dir=$out/arch-btf
+	cat >"$dir/pkt.c" <<'C'
+struct pt_regs { unsigned long gpr[32]; unsigned long nip; };
+struct pkt { unsigned int len; unsigned char tos; };
+int probe_me(struct pt_regs *regs, long x) { return regs->nip + x; }
+int probe_pkt(struct pkt *p) { return p->len + p->tos; }
+C
+	clang -target bpfeb -g -c "$dir/pkt.c" -o "$dir/pkt-be.o" &&
+		clang -target bpfel -g -c "$dir/pkt.c" -o "$dir/pkt-le.o" ||
+		{ fail "arch/narrowing: cannot build the BTF fixtures"; return; }
+	p='p probe_pkt l=%0->len:u8 t=%0->tos:u8 all=%0->len:u32'
+	(cd "$dir" && "$SURFC" --check --btf pkt-be.o -e "$p") >"$dir/be.out" 2>&1
+	(cd "$dir" && "$SURFC" --check --btf pkt-le.o -e "$p") >"$dir/le.out" 2>&1
+	if [ "$(grep -c warning "$dir/be.out")" = 1 ] &&
+	   grep -q "<arg 1>:1:23: warning: on ppc64 (big-endian) ':u8' reads the most significant 8 bits of '%0->len' (unsigned int); ':b8@0/32' reads the least significant, as little-endian kernels do" "$dir/be.out" &&
+	   [ ! -s "$dir/le.out" ]; then
+		pass "arch/narrowing: ':u8' of a u32 on big-endian is a warning with the portable bitfield; none on little-endian"
+	else
+		fail "arch/narrowing"
+		cat "$dir/be.out" "$dir/le.out"
+	fi
+}
+
 # A script from a bare BTF file without --kernel-release arms anywhere:
 # the compiler says so, and so do the script's -h, dry run and banner.
 release_warning() {
@@ -85,4 +112,5 @@ release_warning() {
 }
 
 arch_btf
+narrowing
 release_warning
