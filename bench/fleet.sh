@@ -52,33 +52,9 @@ for f in cloud-amd64 cloud-arm64 rt-amd64 amd64 arm64 rt-arm64; do
 	candidates="$candidates 6.1.0-55-$f"
 done
 
-# extract_btf IMAGE OUT: amd64's bzImage holds a compressed vmlinux ELF
-# (6.1: lz4 legacy frame; zstd, xz or gzip tried too) with .BTF; arm64's
-# Image is raw and holds the blob itself, found by its magic.
+# extract_btf IMAGE OUT: as the tests get it (tests/kernels.sh).
 extract_btf() {
-	img=$1 out=$2
-	off=$(LC_ALL=C grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
-	if [ -n "$off" ]; then
-		# header: magic(2) version(1) flags(1) hdr_len(4) type_off
-		# type_len str_off str_len, little-endian u32s
-		set -- $(tail -c +$((off + 1)) "$img" | head -c 24 | od -An -tu4)
-		tail -c +$((off + 1)) "$img" | head -c $(($2 + $5 + $6)) >"$out"
-		return
-	fi
-	for m in '\x02\x21\x4c\x18 lz4' '\x28\xb5\x2f\xfd zstd' '\xfd\x37\x7a\x58\x5a\x00 xz' '\x1f\x8b\x08 gzip'; do
-		set -- $m
-		for off in $(LC_ALL=C grep -obUaP "$1" "$img" | head -n 3 | cut -d: -f1); do
-			tail -c +$((off + 1)) "$img" | $2 -dc 2>/dev/null >"$out.elf" || true
-			if [ "$(head -c 4 "$out.elf" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] &&
-				objcopy -O binary --only-section=.BTF "$out.elf" "$out" 2>/dev/null &&
-				[ -s "$out" ]; then
-				rm -f "$out.elf"
-				return
-			fi
-		done
-	done
-	rm -f "$out.elf" "$out"
-	return 1
+	sh "$top/tests/kernels.sh" extract-btf "$1" "$2"
 }
 
 # fetch KERNEL: downloads its package once into cache/fleet/PACKAGE/,

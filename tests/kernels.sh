@@ -7,8 +7,10 @@
 #   tests/kernels.sh image SERIES ARCH  prints the path of its vmlinuz
 #   tests/kernels.sh release SERIES ARCH  its uname -r
 #   tests/kernels.sh busybox SERIES ARCH  a static busybox for the guest
+#   tests/kernels.sh extract-btf IMAGE OUT  the BTF of a kernel image
 #
-# SERIES is 6.1 or 6.12; ARCH is amd64 or arm64 (the cloud flavour), or
+# SERIES is 6.1 or 6.12; ARCH is amd64 or arm64 (the cloud flavour),
+# amd64-generic or amd64-rt (the generic and PREEMPT_RT flavours), or
 # ppc64el or s390x (6.1 only: Debian has no cloud flavour there, and no BTF
 # in those kernels; their types come from dbg's DWARF). The pinned build
 # (tests/kernels.pin) while Debian has it, else the newest of the series;
@@ -22,20 +24,24 @@ mkdir -p "$cache"
 
 log() { echo "kernels: $*" >&2; }
 
-# Debian's package name for the flavour: the cloud one where it exists.
+# Debian's package name for the flavour: the cloud one where it exists;
+# ARCH-generic and ARCH-rt name the others (debarch is dpkg's arch).
+debarch=${arch%%-*}
 case $arch in
 amd64|arm64) flavour=cloud-$arch-unsigned ;;
+amd64-generic|arm64-generic) flavour=$debarch-unsigned ;;
+amd64-rt|arm64-rt) flavour=rt-$debarch-unsigned ;;
 ppc64el) flavour=powerpc64le ;;
 s390x) flavour=s390x ;;
-*) log "unknown arch $arch"; exit 2 ;;
+*) [ "$what" = extract-btf ] || { log "unknown arch $arch"; exit 2; } ;;
 esac
 
 # A foreign arch's package lists. An index that fails to download (a mirror
 # in sync) is not fatal: the package looked for may be in another.
 foreign() {
-	[ "$arch" = "$(dpkg --print-architecture)" ] ||
-		dpkg --print-foreign-architectures | grep -qx "$arch" || {
-		dpkg --add-architecture "$arch"
+	[ "$debarch" = "$(dpkg --print-architecture)" ] ||
+		dpkg --print-foreign-architectures | grep -qx "$debarch" || {
+		dpkg --add-architecture "$debarch"
 		apt-get update -qq -o APT::Sandbox::User=root ||
 			log "apt-get update had errors (going on)"
 	}
@@ -76,7 +82,7 @@ unpack() {
 		log "downloading $pkg"
 		# Foreign packages are named with their arch (arm64 on amd64).
 		spec=$pkg
-		[ "$arch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$arch
+		[ "$debarch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$debarch
 		(cd "$dir" && apt-get download -q "$spec" >/dev/null 2>&1) ||
 			{ log "apt-get download $pkg failed"; exit 1; }
 		deb=$(ls "$dir"/*.deb)
@@ -100,37 +106,48 @@ image() {
 	ls "$dir"/boot/vmlinu[xz]-*
 }
 
-# The BTF blob of a kernel image: amd64's vmlinuz holds an lz4 (legacy
-# frame) vmlinux ELF with .BTF; arm64's Image is raw and holds the blob
-# itself, found by its magic.
+# extract_btf IMAGE OUT: the BTF blob of a kernel image. amd64's bzImage
+# holds a compressed vmlinux ELF with .BTF (6.1: lz4 legacy frame, 6.12:
+# zstd; xz and gzip tried too, at each of the first places its magic
+# shows, since the magic may also occur by chance before the payload);
+# arm64's Image is raw and holds the blob itself, found by its magic.
+extract_btf() {
+	img=$1 out=$2
+	off=$(LC_ALL=C grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
+	if [ -n "$off" ]; then
+		# header: magic(2) version(1) flags(1) hdr_len(4) type_off
+		# type_len str_off str_len, little-endian u32s
+		# shellcheck disable=SC2046
+		set -- $(tail -c +$((off + 1)) "$img" | head -c 24 | od -An -tu4)
+		tail -c +$((off + 1)) "$img" | head -c $(($2 + $5 + $6)) >"$out"
+		return
+	fi
+	for m in '\x02\x21\x4c\x18 lz4' '\x28\xb5\x2f\xfd zstd' \
+		'\xfd\x37\x7a\x58\x5a\x00 xz' '\x1f\x8b\x08 gzip'; do
+		# shellcheck disable=SC2086
+		set -- $m
+		for off in $(LC_ALL=C grep -obUaP "$1" "$img" | head -n 3 | cut -d: -f1); do
+			tail -c +$((off + 1)) "$img" | $2 -dc 2>/dev/null >"$out.elf" || true
+			if [ "$(head -c 4 "$out.elf" | od -An -tx1 | tr -d ' ')" = 7f454c46 ] &&
+				objcopy -O binary --only-section=.BTF "$out.elf" "$out" 2>/dev/null &&
+				[ -s "$out" ]; then
+				rm -f "$out.elf"
+				return
+			fi
+		done
+	done
+	rm -f "$out.elf" "$out"
+	return 1
+}
+
 btf() {
 	case $arch in
 	ppc64el|s390x) log "Debian's $series $arch kernel has no BTF: use dbg"; exit 1 ;;
 	esac
 	img=$(image)
 	out=${img%/boot/*}/btf
-	if [ ! -s "$out" ]; then
-		case $arch in
-		amd64)
-			# 6.1's payload is lz4 (legacy frame), 6.12's zstd.
-			off=$(LC_ALL=C grep -obUaP '\x02\x21\x4c\x18' "$img" | head -n 1 | cut -d: -f1)
-			if [ -n "$off" ]; then
-				tail -c +$((off + 1)) "$img" | lz4 -dc 2>/dev/null >"$out.elf" || true
-			else
-				off=$(LC_ALL=C grep -obUaP '\x28\xb5\x2f\xfd' "$img" | head -n 1 | cut -d: -f1)
-				tail -c +$((off + 1)) "$img" | zstd -dc 2>/dev/null >"$out.elf" || true
-			fi
-			objcopy -O binary --only-section=.BTF "$out.elf" "$out"
-			rm -f "$out.elf" ;;
-		*)
-			off=$(LC_ALL=C grep -obUaP '\x9f\xeb\x01\x00\x18\x00\x00\x00' "$img" | head -n 1 | cut -d: -f1)
-			# header: magic(2) version(1) flags(1) hdr_len(4) type_off
-			# type_len str_off str_len, little-endian u32s
-			set -- $(tail -c +$((off + 1)) "$img" | head -c 24 | od -An -tu4)
-			len=$(( $2 + $5 + $6 ))
-			tail -c +$((off + 1)) "$img" | head -c "$len" >"$out" ;;
-		esac
-	fi
+	[ -s "$out" ] || extract_btf "$img" "$out" ||
+		{ log "no BTF found in $img"; exit 1; }
 	echo "$out"
 }
 
@@ -142,16 +159,16 @@ dbg() {
 
 # The guest's busybox: the host's for amd64, Debian's static one else.
 busybox() {
-	if [ "$arch" = "$(dpkg --print-architecture)" ]; then
+	if [ "$debarch" = "$(dpkg --print-architecture)" ]; then
 		echo /bin/busybox
 		return
 	fi
-	dir=$cache/busybox-static-$arch
+	dir=$cache/busybox-static-$debarch
 	if [ ! -f "$dir/.done" ]; then
 		foreign
 		rm -rf "$dir" && mkdir -p "$dir"
-		(cd "$dir" && apt-get download -q "busybox-static:$arch" >/dev/null 2>&1) ||
-			{ log "apt-get download busybox-static:$arch failed"; exit 1; }
+		(cd "$dir" && apt-get download -q "busybox-static:$debarch" >/dev/null 2>&1) ||
+			{ log "apt-get download busybox-static:$debarch failed"; exit 1; }
 		dpkg-deb --fsys-tarfile "$dir"/*.deb | tar -x -C "$dir" ./bin/busybox
 		rm -f "$dir"/*.deb
 		touch "$dir/.done"
@@ -171,5 +188,7 @@ busybox) busybox ;;
 release) release ;;
 dbg) dbg ;;
 image) image ;;
-*) echo "usage: $0 btf|dbg|image|busybox|release SERIES [ARCH]" >&2; exit 2 ;;
+extract-btf) extract_btf "$2" "$3" ;;
+*) echo "usage: $0 btf|dbg|image|busybox|release SERIES [ARCH]" >&2
+   echo "       $0 extract-btf IMAGE OUT" >&2; exit 2 ;;
 esac

@@ -20,7 +20,7 @@ e2e_kernel() {
 		bb=$(sh "$top/tests/kernels.sh" busybox "$series" "$arch") ||
 		{ fail "e2e/$tag: cannot get the kernel"; return; }
 	case $arch in
-	amd64) march=x86_64 ;;
+	amd64*) march=x86_64 ;;
 	arm64) march=aarch64 ;;
 	ppc64el) march=ppc64le ;;
 	*) march=$arch ;;
@@ -91,7 +91,7 @@ INIT
 	# kprobes was being enabled; a 6.1 guest locked up arming 500 by
 	# hand). The tests are of the script, not of TCG.
 	case $arch in
-	amd64) qemu="qemu-system-x86_64" console=ttyS0 ;;
+	amd64*) qemu="qemu-system-x86_64" console=ttyS0 ;;
 	arm64) qemu="qemu-system-aarch64 -M virt -cpu cortex-a57" console=ttyAMA0 ;;
 	ppc64el) qemu="qemu-system-ppc64 -M pseries" console=hvc0 ;;
 	s390x) qemu="qemu-system-s390x" console=ttysclp0 ;;
@@ -141,8 +141,8 @@ e2e_fleet() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	flags=
 	nk=0
-	for k in 6.1:amd64:dwarf 6.1:arm64:btf 6.12:amd64:btf 6.1:ppc64el:dwarf \
-		6.1:s390x:dwarf; do
+	for k in 6.1:amd64:dwarf 6.1:amd64-generic:btf 6.1:amd64-rt:btf \
+		6.1:arm64:btf 6.12:amd64:btf 6.1:ppc64el:dwarf 6.1:s390x:dwarf; do
 		nk=$((nk + 1))
 		series=${k%%:*} rest=${k#*:}
 		arch=${rest%%:*} types=${rest#*:}
@@ -173,10 +173,15 @@ e2e_fleet() {
 # on ppc64el and on big-endian s390x, types from their -dbg packages' DWARF
 # (no BTF there). Not on these two: ctrlc (a static C binary, built for the
 # host only), offset (objdump of the host's arch; offset.surf reads %di).
-# identity, fleetident and retargs are about 6.12.
+# identity, fleetident and retargs are about 6.12. The generic and
+# PREEMPT_RT flavours of amd64's 6.1.0-56 (their BTF): rt's task_struct
+# is laid out apart, so the clone case's pid and comm read right there only
+# from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
 	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused"
+	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread"
+	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused"
 	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused"
