@@ -169,6 +169,7 @@ e2e_all() {
 	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused"
 	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs"
+	. "$top/tests/e2e/ansible.sh" && e2e_ansible
 }
 
 if [ -z "${top:-}" ]; then # run on its own
