@@ -40,7 +40,7 @@ endif
 BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
 	original-awk lz4 linux-perf time binutils util-linux python3 \
-	qemu-system-x86 qemu-system-arm cpio zstd
+	qemu-system-x86 qemu-system-arm cpio zstd xz-utils ansible-core dropbear-bin openssh-client
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
