@@ -8,6 +8,8 @@
 #   tests/kernels.sh release SERIES ARCH  its uname -r
 #   tests/kernels.sh busybox SERIES ARCH  a static busybox for the guest
 #   tests/kernels.sh extract-btf IMAGE OUT  the BTF of a kernel image
+#   tests/kernels.sh netmods SERIES ARCH  a directory with the modules of
+#                                         qemu's virtio-net NIC, and "order"
 #
 # SERIES is 6.1 or 6.12; ARCH is amd64 or arm64 (the cloud flavour),
 # amd64-generic or amd64-rt (the generic and PREEMPT_RT flavours), or
@@ -176,6 +178,43 @@ busybox() {
 	echo "$dir/bin/busybox"
 }
 
+# The modules a guest needs for qemu's virtio-net NIC (the cloud kernels
+# build them as modules; 6.12 has virtio and virtio_pci built in), from the
+# image package, uncompressed; "order" names them in the order to insmod.
+netmods() {
+	pkg=$(package)
+	dir=$cache/$pkg-netmods
+	if [ ! -f "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/deb"
+		log "downloading $pkg (its virtio-net modules)"
+		spec=$pkg
+		[ "$debarch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$debarch
+		(cd "$dir/deb" && apt-get download -q "$spec" >/dev/null 2>&1) ||
+			{ log "apt-get download $pkg failed"; exit 1; }
+		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb | tar -x -C "$dir/deb" --wildcards \
+			'./lib/modules/*/kernel/drivers/virtio/*' \
+			'./lib/modules/*/kernel/drivers/net/*virtio_net.ko*' \
+			'./lib/modules/*/kernel/drivers/net/net_failover.ko*' \
+			'./lib/modules/*/kernel/net/core/failover.ko*'
+		: >"$dir/order"
+		for m in virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev \
+			virtio_pci failover net_failover virtio_net; do
+			f=$(find "$dir/deb" -name "$m.ko*" | head -n 1)
+			[ -n "$f" ] || continue
+			case $f in
+			*.xz) xz -dc "$f" >"$dir/$m.ko" ;;
+			*.zst) zstd -qdc "$f" >"$dir/$m.ko" ;;
+			*) cp "$f" "$dir/$m.ko" ;;
+			esac
+			echo "$m" >>"$dir/order"
+		done
+		rm -rf "$dir/deb"
+		grep -qx virtio_net "$dir/order" || { log "no virtio_net in $pkg"; exit 1; }
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
+
 # The kernel's release, from its image's name (vmlinuz-RELEASE).
 release() {
 	img=$(image)
@@ -189,6 +228,7 @@ release) release ;;
 dbg) dbg ;;
 image) image ;;
 extract-btf) extract_btf "$2" "$3" ;;
-*) echo "usage: $0 btf|dbg|image|busybox|release SERIES [ARCH]" >&2
+netmods) netmods ;;
+*) echo "usage: $0 btf|dbg|image|busybox|release|netmods SERIES [ARCH]" >&2
    echo "       $0 extract-btf IMAGE OUT" >&2; exit 2 ;;
 esac

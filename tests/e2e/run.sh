@@ -186,6 +186,7 @@ e2e_all() {
 	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused"
+	. "$top/tests/e2e/ansible.sh" && e2e_ansible
 }
 
 if [ -z "${top:-}" ]; then # run on its own
