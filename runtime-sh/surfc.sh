@@ -74,6 +74,12 @@ exit_status=0
 opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
 opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw='' opt_kernel=''
 running_build_id='' running_build_id_read=''
+# The script's name for messages: read from standard input (ssh HOST sh -s
+# < trace.sh), $0 is the shell's own name.
+case $0 in
+*/*|*.sh) script_name=$0 ;;
+*) script_name=SCRIPT ;;
+esac
 
 # ---- messages ----
 
@@ -89,7 +95,7 @@ usage() {
 		kernel_text="kernels $list"
 	fi
 	cat <<EOF
-usage: sh $0 [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
+usage: sh $script_name [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
   -o FILE     write events to FILE instead of stdout
   -r          raw events: no display conversion of ip_/bNN_ fields
@@ -947,7 +953,7 @@ cleanup() {
 		tracefs_write append "$events_file" "-:$run_name/$name"
 	done
 	if [ -n "$made_instance" ] && ! tracefs_write rmdir "$instance"; then
-		printf 'surfc: cannot remove %s (sh %s -c removes it)\n' "$instance" "$0" >&2
+		printf 'surfc: cannot remove %s (sh %s -c removes it)\n' "$instance" "$script_name" >&2
 	fi
 	[ -z "$mounted_tracefs" ] || umount "$tracefs" 2>/dev/null
 	[ -z "$convert_after" ] || [ -n "$opt_dry_run" ] || [ ! -f "$opt_output" ] || convert_output

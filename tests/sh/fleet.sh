@@ -2,7 +2,8 @@
 # amd64 from their BTF, 6.1 arm64 from the BTF in its image), under the
 # six shells, on any machine: -l lists each kernel's definitions, -n -K
 # shows one kernel's writes, -n without -K on a kernel the script does not
-# know asks for one (exit 2), an unknown -K says which there are; texts
+# know asks for one (exit 2), an unknown -K says which there are, -h from
+# standard input (ssh HOST sh -s) names no shell as the script; texts
 # the kernels share are stored once; shellcheck passes.
 fleet() {
 	a61=$(sh "$top/tests/kernels.sh" btf 6.1 arm64) &&
@@ -40,7 +41,8 @@ fleet() {
 		  $sh "$script" -n -K "$ra61"; echo "[exit $?]"
 		  $sh "$script" -n; echo "[exit $?]"
 		  $sh "$script" -l -K 5.10.0-1-amd64; echo "[exit $?]"
-		  $sh "$script" -K 6.12.117+deb12-cloud-amd64 -d 1; echo "[exit $?]"; } \
+		  $sh "$script" -K 6.12.117+deb12-cloud-amd64 -d 1; echo "[exit $?]"
+		  $sh -s -- -h <"$script" | sed -n 1p; } \
 			>"$out/fleet.$name" 2>&1
 		if [ "$name" = busybox ]; then
 			cp "$out/fleet.$name" "$out/fleet.first"
@@ -52,6 +54,7 @@ fleet() {
 			   grep -q 'this script holds kernels .*: -n -K RELEASE shows one' "$out/fleet.first" &&
 			   grep -q -- '-K 5.10.0-1-amd64: this script.s kernels are 6.1.0-56-cloud-amd64 (x86_64), 6.12' "$out/fleet.first" &&
 			   grep -q -- '-K is for -n and -l' "$out/fleet.first" &&
+			   grep -q '^usage: sh SCRIPT \[-d SECONDS\]' "$out/fleet.first" &&
 			   [ "$(grep -c '^\[exit 0\]' "$out/fleet.first")" = 3 ] &&
 			   [ "$(grep -c '^\[exit 2\]' "$out/fleet.first")" = 3 ]; then
 				pass "fleet: -l, -n -K, and the kernels named (busybox)"
