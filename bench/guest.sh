@@ -4,8 +4,9 @@
 # and 5). Each part runs in ONE guest boot, so its ratios compare like
 # with like.
 #
-#   sh bench/guest.sh [arm|drain|all] [N...] [SURFC=path] [ARCH=amd64|arm64|both]
-#                     [DUR=s] [BUFKB=kb]
+#   sh bench/guest.sh [arm|drain|fleet|all] [N...] [SURFC=path]
+#                     [ARCH=amd64|arm64|both] [DUR=s] [BUFKB=kb]
+#                     [REPS=n] [DRYREPS=n] [DWARF=0|1] [ARG=text] [FAMILIES=re]
 #
 #   arm    A. arming and disarming N kprobes (default N: 20 100 500) on
 #          distinct functions: the script (from its start until all its
@@ -20,7 +21,28 @@
 #          (overrun + dropped in the instance's per_cpu stats) for the
 #          script with -o FILE, > FILE and | wc -l, against plain
 #          "cat trace_pipe > FILE" of the same definition armed by hand.
-#   all    both (the default).
+#   fleet  C. one script for many kernels: arming and disarming N kprobes
+#          (as arm does, 6.1 amd64, SMP_ARM vCPUs) with the script compiled
+#          for this kernel alone, for 7 kernels (this one, 6.1 arm64,
+#          amd64-generic and amd64-rt, 6.12 amd64: BTF; 6.1 ppc64el and
+#          s390x: DWARF, DWARF=0 leaves them out) and for 20 (this one and
+#          the 19 others of bench/fleet.sh's cache/fleet/: run that first);
+#          this kernel is the last listed in both. Each run REPS times (3),
+#          the order of the three scripts turned each time; the medians.
+#          Also "sh SCRIPT -n" in the guest (the kernel chosen by its
+#          release: parsing, choosing, loading the texts, printing the
+#          writes), DRYREPS times (5) in a row. The probes: "p FUNCTION
+#          ARG" (ARG: a=%0, the first argument, whose definition differs
+#          by arch; ARG= for bare probes, the same text on every kernel),
+#          on the guest's cold functions in FAMILIES (a regex of name
+#          prefixes: BTF, SysV IPC, TCP, UDP, IPv6, xfrm; not msg_ and mq_,
+#          which printk and the block layer use too; arm's ACPI and ext4
+#          functions are not in ppc64el's and s390x's vmlinux, nor ext4's
+#          in the generic and rt kernels, where it is a module),
+#          keeping those that compile for every kernel, in the guest's
+#          order. What the 7- and 20-kernel scripts armed (kprobe_events,
+#          less the run's group) must be what the 1-kernel one armed.
+#   all    arm and drain (the default).
 #
 # More knobs: PINGS=2 ping floods at once (the ip load); LOADS='ip b16'
 # and READERS='cat script-o script-redirect script-wc' choose the drain
@@ -41,10 +63,17 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 SURFC=$top/surfc
 mode=all ns='' arch='' DUR=5 BUFKB=1408 PINGS=2 SMP_ARM=1
+REPS=3 DRYREPS=5 DWARF=1 ARG='a=%0'
+FAMILIES='^(btf|ipc|sem|shm|tcp|udp|ip6|ipv6|xfrm)_[a-z0-9_]+$'
 LOADS='ip b16' READERS='cat script-o script-redirect script-wc'
 for a in "$@"; do
 	case $a in
-	arm | drain | all) mode=$a ;;
+	arm | drain | fleet | all) mode=$a ;;
+	REPS=*) REPS=${a#REPS=} ;;
+	DRYREPS=*) DRYREPS=${a#DRYREPS=} ;;
+	DWARF=0 | DWARF=1) DWARF=${a#DWARF=} ;;
+	ARG=*) ARG=${a#ARG=} ;;
+	FAMILIES=*) FAMILIES=${a#FAMILIES=} ;;
 	SURFC=*) SURFC=${a#SURFC=} ;;
 	ARCH=amd64 | ARCH=arm64 | ARCH=both) arch=${a#ARCH=} ;;
 	DUR=*) DUR=${a#DUR=} ;;
@@ -58,7 +87,7 @@ for a in "$@"; do
 	*) echo "bench/guest.sh: unknown argument '$a' (-h: usage)" >&2; exit 2 ;;
 	esac
 done
-case "$DUR$BUFKB$PINGS$SMP_ARM$ns" in *[!0-9\ ]*) echo "bench/guest.sh: numbers only in N, DUR, BUFKB" >&2; exit 2 ;; esac
+case "$DUR$BUFKB$PINGS$SMP_ARM$REPS$DRYREPS$ns" in *[!0-9\ ]*) echo "bench/guest.sh: numbers only in N, DUR, BUFKB" >&2; exit 2 ;; esac
 : "${ns:= 20 100 500}"
 : "${arch:=amd64}"
 case $SURFC in /*) ;; *) SURFC=$(pwd)/$SURFC ;; esac
@@ -96,7 +125,7 @@ boot() {
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev 2>/dev/null
-sh /bench/driver.sh
+if [ -f /bench/main.sh ]; then sh /bench/main.sh; else sh /bench/driver.sh; fi
 echo BENCH-DONE
 poweroff -f
 INIT
@@ -266,6 +295,258 @@ READERS='$READERS'" 2 || failed=1
 	return $failed
 }
 
+# ---- C. one script for many kernels ----
+
+# fleet_kernels: k7 and k20, the surfc arguments of the 7 and 20 kernels
+# (this one last in each); k7names, k20names their releases.
+fleet_kernels() {
+	k7='' k7names=''
+	for sa in "6.1 arm64" "6.1 amd64-generic" "6.1 amd64-rt" "6.12 amd64"; do
+		# shellcheck disable=SC2086
+		if ! { b=$(sh "$top/tests/kernels.sh" btf $sa) &&
+			r=$(sh "$top/tests/kernels.sh" release $sa); }; then
+			die "cannot get Debian's $sa kernel"
+		fi
+		k7="$k7 --btf $b --kernel-release $r" k7names="$k7names $r"
+	done
+	if [ "$DWARF" = 1 ]; then
+		for a in ppc64el s390x; do
+			v=$(sh "$top/tests/kernels.sh" dbg 6.1 "$a") || die "cannot get Debian's 6.1 $a vmlinux"
+			k7="$k7 --vmlinux $v" k7names="$k7names $(sh "$top/tests/kernels.sh" release 6.1 "$a")"
+		done
+	fi
+	k7="$k7 --btf $btf --kernel-release $rel" k7names="$k7names $rel"
+	# bench/fleet.sh's kernels, less this one (a release listed twice is
+	# taken silently, and the first listed wins at run time).
+	k20='' k20names='' nk=0
+	for d in "$top"/cache/fleet/linux-image-*-unsigned; do
+		[ -f "$d/.done" ] || continue
+		r=$(cat "$d/release")
+		[ "$r" != "$rel" ] || continue
+		case " $k20names " in *" $r "*) continue ;; esac
+		[ "$nk" -lt 19 ] || break
+		k20="$k20 --btf $d/btf --kernel-release $r" k20names="$k20names $r"
+		nk=$((nk + 1))
+	done
+	[ "$nk" = 19 ] || die "only $nk other kernels in cache/fleet/ (sh bench/fleet.sh fetches them)"
+	k20="$k20 --btf $btf --kernel-release $rel" k20names="$k20names $rel"
+	# shellcheck disable=SC2086
+	set -- $k7names
+	nk7=$#
+}
+
+# fleet_compile NAME FLAGS SURF DIR: DIR/root/bench/NAME.sh; checks that
+# this kernel's release is in it once, and that its dry run for this
+# kernel makes the 1-kernel script's writes.
+fleet_compile() {
+	# shellcheck disable=SC2086
+	"$SURFC" $2 -o "$4/root/bench/$1.sh" "$3" 2>"$4/$1.err" ||
+		{ cat "$4/$1.err" >&2; die "cannot compile $3 for $1"; }
+	[ "$(grep -c "^kernel_[0-9]*_release='$rel'\$" "$4/root/bench/$1.sh")" = 1 ] ||
+		die "$1.sh does not hold $rel exactly once"
+	sh "$4/root/bench/$1.sh" -n -K "$rel" >"$4/$1.dry" 2>&1 || die "sh $1.sh -n -K $rel failed"
+	case $1 in
+	k1/*) ;;
+	*) cmp -s "$4/k1/${1#*/}.dry" "$4/$1.dry" ||
+		die "$1.sh's writes for $rel differ from the 1-kernel script's ($4/$1.dry)" ;;
+	esac
+}
+
+bench_fleet() {
+	failed=0
+	kernel amd64
+	fleet_kernels
+	dir=$out/fleet-amd64
+	rm -rf "$dir"
+	mkdir -p "$dir/root/bench/k1" "$dir/root/bench/k$nk7" "$dir/root/bench/k20" \
+		"$dir/k1" "$dir/k$nk7" "$dir/k20"
+	fleet_main >"$dir/root/bench/main.sh"
+	# The guest's cold functions in FAMILIES (one boot the first time).
+	ffuncs=$top/cache/bench/fleet-funcs-$rel-$(printf '%s' "$FAMILIES" | cksum | cut -d' ' -f1).txt
+	if [ ! -s "$ffuncs" ]; then
+		log "fleet: listing the functions of $rel in $FAMILIES (one boot)"
+		boot amd64 "$dir" 300 "MODE=fleetlist
+FAMILIES='$FAMILIES'" 1 || die "cannot list the functions"
+		sed -n 's/^FUNC \([A-Za-z0-9_]*\)$/\1/p' "$dir/console.txt" >"$ffuncs.tmp"
+		[ "$(wc -l <"$ffuncs.tmp")" -ge 100 ] || die "too few functions in $dir/console.txt"
+		mv "$ffuncs.tmp" "$ffuncs"
+	fi
+	# Those every kernel takes: the lines with an error on none.
+	awk -v arg="$ARG" '{ print "p " $1 (arg == "" ? "" : " " arg) }' "$ffuncs" >"$dir/all.surf"
+	for flags in "$tflags" "$k7" "$k20"; do
+		# shellcheck disable=SC2086
+		"$SURFC" --max-errors 0 $flags --check "$dir/all.surf" 2>&1 |
+			sed -n 's/^.*all\.surf:\([0-9]*\):[0-9]*: error:.*/\1/p'
+	done | sort -un >"$dir/bad"
+	awk -v badfile="$dir/bad" 'BEGIN { while ((getline l <badfile) > 0) bad[l] = 1 }
+		!(FNR in bad)' "$dir/all.surf" >"$dir/good.surf"
+	ngood=$(wc -l <"$dir/good.surf")
+	# shellcheck disable=SC2086
+	nall=$(printf '%s\n' $k7names $k20names | sort -u | wc -l)
+	log "fleet: $(wc -l <"$ffuncs") functions of $rel in FAMILIES, $ngood taken by all $nall kernels"
+	limit=180
+	for n in $ns; do
+		[ "$ngood" -ge "$n" ] || die "only $ngood usable functions for $n probes"
+		head -n "$n" "$dir/good.surf" >"$dir/fleet-$n.surf"
+		fleet_compile "k1/arm-$n" "$tflags" "$dir/fleet-$n.surf" "$dir"
+		fleet_compile "k$nk7/arm-$n" "$k7" "$dir/fleet-$n.surf" "$dir"
+		fleet_compile "k20/arm-$n" "$k20" "$dir/fleet-$n.surf" "$dir"
+		# The first probe's event, for the driver's armed().
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -S "$dir/fleet-$n.surf" 2>/dev/null |
+			sed -n "s/^echo '\([pr]\):[^/ ]*\/\([^ ]*\) \(.*\)' >> kprobe_events\$/\1 \2 \3/p" \
+				>"$dir/root/bench/fleet-$n.hand"
+		[ "$(wc -l <"$dir/root/bench/fleet-$n.hand")" = "$n" ] ||
+			die "surfc -S did not show $n definitions for $dir/fleet-$n.surf"
+		limit=$((limit + n * (REPS + 1)))
+	done
+	log "fleet: 1, $nk7 and 20 kernels, N =$ns, $REPS runs each, $SMP_ARM vCPU(s) (timeout $limit s)"
+	boot amd64 "$dir" "$limit" "MODE=fleet
+NS='$ns'
+KS='1 $nk7 20'
+REPS=$REPS
+DRYREPS=$DRYREPS" "$SMP_ARM" || failed=1
+	log "fleet: the guest took $boot_secs s"
+	{
+		echo
+		echo "C. one script for many kernels: arming and disarming N kprobes, Debian $rel, $SMP_ARM vCPU(s),"
+		echo "   in one boot ($boot_secs s); medians of $REPS runs (the three scripts in turn); dry: sh SCRIPT -n"
+		echo "   in the guest, a run (of $DRYREPS in a row). script: $SURFC"
+		echo "   probes: \"p FUNCTION${ARG:+ $ARG}\" on the first N of $ngood functions (of $(wc -l <"$ffuncs") in FAMILIES) that all $nall kernels take"
+		echo "   $nk7 kernels:$k7names"
+		echo "   20 kernels:$k20names"
+		for n in $ns; do
+			for k in 1 "$nk7" 20; do
+				f=$dir/root/bench/k$k/arm-$n.sh
+				echo "SIZE $k $n $(wc -c <"$f") $(grep -c '^text_' "$f")"
+			done
+		done | cat - "$dir/console.txt" | awk '
+		$1 == "SIZE" { bytes[$2, $3] = $4; texts[$2, $3] = $5; next }
+		$1 == "RESULT" && $2 == "fleet" { arm[$3, $4] = arm[$3, $4] " " $5; dis[$3, $4] = dis[$3, $4] " " $6; if (!($4 in seen)) { seen[$4] = 1; ns[++nn] = $4 } if (!($3 in kseen)) { kseen[$3] = 1; ks[++nk] = $3 } }
+		$1 == "RESULT" && $2 == "dry" { dry[$3, $4] = $5 / $6 }
+		$1 == "RESULT" && $2 == "same" { same[$3, $4] = $5 }
+		$1 == "RESULT" && $2 == "def" { def[$3, $4] = substr($0, index($0, $5)) }
+		function median(list,    v, m, i, j, t) {
+			m = split(list, v, " ")
+			if (m == 0) return ""
+			for (i = 2; i <= m; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { t = v[j]; v[j] = v[j - 1]; v[j - 1] = t }
+			return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+		}
+		function s(cs) { return cs == "" ? "-" : sprintf("%.2f s", cs / 100) }
+		function r(a, b) { return (a == "" || b == "" || b == 0) ? "-" : sprintf("%.2fx", a / b) }
+		END {
+			printf "   %6s %7s  %9s %6s  %9s %6s  %9s %6s  %9s %5s  %s\n", "probes", "kernels", "arm", "ratio", "disarm", "ratio", "dry", "ratio", "bytes", "texts", "runs (arm)"
+			for (i = 1; i <= nn; i++) {
+				n = ns[i]
+				a1 = median(arm[1, n]); d1 = median(dis[1, n])
+				for (j = 1; j <= nk; j++) {
+					k = ks[j]
+					a = median(arm[k, n]); d = median(dis[k, n])
+					printf "   %6d %7d  %9s %6s  %9s %6s  %7.0f ms %6s  %9d %5d  %s\n", n, k, s(a), r(a, a1), s(d), r(d, d1),
+						dry[k, n] * 10, r(dry[k, n], dry[1, n]), bytes[k, n], texts[k, n], arm[k, n]
+				}
+			}
+			for (i = 1; i <= nn; i++) for (j = 1; j <= nk; j++) {
+				n = ns[i]; k = ks[j]
+				if (k != 1 && same[k, n] != "yes") printf "   N=%d, %d kernels: kprobe_events NOT the 1-kernel script%ss\n", n, k, "\047"
+			}
+			n = ns[1]
+			for (j = 1; j <= nk; j++) if ((ks[j], n) in def) printf "   first definition armed, %2d kernels: %s\n", ks[j], def[ks[j], n]
+		}'
+	} >>"$out/report.txt"
+	return $failed
+}
+
+# fleet_main: the guest's /bench/main.sh for MODE fleet and fleetlist. It
+# takes the driver's helpers (cs, first_event, armed, leftovers); with
+# these MODEs the driver does nothing itself. Prints:
+#   RESULT fleet K N ARM_CS DISARM_CS   RESULT dry K N CS RUNS
+#   RESULT same K N yes|no              RESULT def K N DEFINITION
+fleet_main() {
+	cat <<'MAIN'
+#!/bin/sh
+. /bench/driver.sh
+
+if [ "$MODE" = fleetlist ]; then
+	mount -t debugfs nodev /sys/kernel/debug 2>/dev/null
+	bl=/sys/kernel/debug/kprobes/blacklist
+	[ -r $bl ] || bl=/dev/null
+	awk -v re="$FAMILIES" 'FILENAME == ARGV[1] { bad[$2] = 1; next }
+		NF == 1 && $1 ~ re && !($1 in bad) && !seen[$1]++ { print "FUNC " $1 }' \
+		"$bl" "$T"/available_filter_functions
+	exit 0
+fi
+
+# fleet_run K N: k$K/arm-$N.sh from its start until its N events are
+# enabled; what it armed (kprobe_events, less the group) and events that
+# came while arming, then from SIGTERM until it has exited.
+fleet_run() {
+	k=$1 n=$2
+	first_event fleet-"$n".hand
+	cs; t0=$now
+	sh ./k"$k"/arm-"$n".sh -q -o /dev/null 2>/tmp/arm.err &
+	pid=$!
+	if armed 'surfc_*' "$n" $((n * 200 + 6000)) $pid; then
+		cs; t1=$now
+		sed 's/^\([pr]\):[^/]*\//\1:/' "$T"/kprobe_events >/tmp/kpe-"$k"-"$n"
+		hits=$(cat "$inst"/per_cpu/cpu*/stats | awk '/^(entries|overrun|read events):/ { s += $NF } END { print s + 0 }')
+		[ "$hits" = 0 ] || note "$k kernels, N=$n: $hits events while arming"
+		cs; t2=$now
+		kill -TERM $pid
+		wait $pid
+		cs; t3=$now
+		echo "RESULT fleet $k $n $((t1 - t0)) $((t3 - t2))"
+	else
+		kill -TERM $pid 2>/dev/null
+		wait $pid
+		head -5 /tmp/arm.err
+	fi
+	leftovers "fleet $k $n"
+}
+
+# The scripts' order turns each round: 1 7 20, 7 20 1, 20 1 7.
+order=$KS
+r=1
+while [ $r -le "$REPS" ]; do
+	for n in $NS; do
+		for k in $order; do
+			fleet_run "$k" "$n"
+		done
+		if [ $r = 1 ]; then
+			for k in $KS; do
+				[ -f /tmp/kpe-"$k"-"$n" ] || continue
+				echo "RESULT def $k $n $(head -n 1 /tmp/kpe-"$k"-"$n")"
+				if cmp -s /tmp/kpe-1-"$n" /tmp/kpe-"$k"-"$n"; then
+					echo "RESULT same $k $n yes"
+				else
+					echo "RESULT same $k $n no"
+				fi
+			done
+		fi
+	done
+	set -- $order
+	first=$1
+	shift
+	order="$* $first"
+	r=$((r + 1))
+done
+
+# Dry runs: the script's own work, no tracefs.
+for n in $NS; do
+	for k in $KS; do
+		cs; t0=$now
+		i=0
+		while [ $i -lt "$DRYREPS" ]; do
+			sh ./k"$k"/arm-"$n".sh -n >/dev/null 2>/tmp/dry.err || note "sh k$k/arm-$n.sh -n: $(head -n 1 /tmp/dry.err)"
+			i=$((i + 1))
+		done
+		cs
+		echo "RESULT dry $k $n $((now - t0)) $DRYREPS"
+	done
+done
+MAIN
+}
+
 t0=$(date +%s)
 : >"$out/report.txt"
 rc=0
@@ -279,6 +560,7 @@ esac
 case $mode in
 drain | all) bench_drain || rc=1 ;;
 esac
+[ "$mode" != fleet ] || bench_fleet || rc=1
 cat "$out/report.txt"
 echo
 echo "bench/guest.sh $mode: $(($(date +%s) - t0)) s in all"
