@@ -546,6 +546,38 @@ static void parse_one(const struct source *src, struct program *prog,
 		     src->name);
 }
 
+/* Does a text tell two kernels apart (both known, and different)? */
+static bool tells_apart(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b);
+}
+
+/* The script picks its kernel by release, /proc/version and build-id:
+ * two kernels it cannot tell apart would leave the second unarmable. */
+static bool distinct_kernels(const struct build *b, size_t n,
+			     struct diags *dg)
+{
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		const struct typesrc *x = b[i].opt.types;
+		for (size_t j = i + 1; x && x->id.release && j < n; j++) {
+			const struct typesrc *y = b[j].opt.types;
+			if (!y || !y->id.release ||
+			    strcmp(x->id.release, y->id.release) ||
+			    tells_apart(x->id.version, y->id.version) ||
+			    tells_apart(x->id.build_id, y->id.build_id))
+				continue;
+			diag_plain(dg, y->path, SEV_ERROR, "kernel %s again (as "
+				   "%s): the script tells its kernels apart by "
+				   "release, /proc/version and build-id, and would "
+				   "arm only the first", y->id.release, x->path);
+			ok = false;
+			break;
+		}
+	}
+	return ok;
+}
+
 static int describe_all(const struct cli *cli, const struct build *b,
 			size_t n, struct diags *dg)
 {
@@ -631,6 +663,10 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	struct build *b = open_kernels(cli, &base, &n, dg);
 	if (!b)
 		return 1;
+	if (!cli->describe && !distinct_kernels(b, n, dg)) {
+		close_kernels(b, n);
+		return 1;
+	}
 	if (cli->describe) {
 		int status = describe_all(cli, b, n, dg);
 		close_kernels(b, n);

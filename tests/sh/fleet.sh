@@ -67,6 +67,18 @@ fleet() {
 			diff -u "$out/fleet.first" "$out/fleet.$name" | head -n 20
 		fi
 	done
+	# Two kernels the script could not tell apart (one release, no
+	# version or build-id to part them): only the first could be armed.
+	"$SURFC" --check --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 \
+		--btf "$KBTF612" --kernel-release 6.1.0-56-cloud-amd64 \
+		-e 'p vfs_read' >"$out/fleet.twice" 2>&1
+	rc=$?
+	if [ $rc = 1 ] && grep -q "^$KBTF612: error: kernel 6.1.0-56-cloud-amd64 again (as $KBTF): the script tells its kernels apart by release, /proc/version and build-id, and would arm only the first\$" "$out/fleet.twice"; then
+		pass "fleet: one release twice, nothing to tell them apart, is an error"
+	else
+		fail "fleet: one release twice: exit $rc"
+		cat "$out/fleet.twice"
+	fi
 	# From standard input, as ssh HOST sh -s runs it (posh has no -s).
 	got=
 	for sh in "busybox ash" dash "bash --posix" mksh yash; do
