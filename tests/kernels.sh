@@ -76,17 +76,22 @@ package() {
 	cat "$key"
 }
 
+# download PKG DIR: the package's .deb into DIR. Foreign packages are
+# named with their arch (arm64 on amd64).
+download() {
+	spec=$1
+	[ "$debarch" = "$(dpkg --print-architecture)" ] || spec=$1:$debarch
+	(cd "$2" && apt-get download -q "$spec" >/dev/null 2>&1) ||
+		{ log "apt-get download $1 failed"; exit 1; }
+}
+
 # Downloads and unpacks a package once; prints its directory.
 unpack() {
 	pkg=$1 dir=$cache/$1
 	if [ ! -f "$dir/.done" ]; then
 		rm -rf "$dir" && mkdir -p "$dir"
 		log "downloading $pkg"
-		# Foreign packages are named with their arch (arm64 on amd64).
-		spec=$pkg
-		[ "$debarch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$debarch
-		(cd "$dir" && apt-get download -q "$spec" >/dev/null 2>&1) ||
-			{ log "apt-get download $pkg failed"; exit 1; }
+		download "$pkg" "$dir"
 		deb=$(ls "$dir"/*.deb)
 		case $pkg in
 		*-dbg)	# only the vmlinux: the modules' debug info is large
@@ -187,10 +192,7 @@ netmods() {
 	if [ ! -f "$dir/.done" ]; then
 		rm -rf "$dir" && mkdir -p "$dir/deb"
 		log "downloading $pkg (its virtio-net modules)"
-		spec=$pkg
-		[ "$debarch" = "$(dpkg --print-architecture)" ] || spec=$pkg:$debarch
-		(cd "$dir/deb" && apt-get download -q "$spec" >/dev/null 2>&1) ||
-			{ log "apt-get download $pkg failed"; exit 1; }
+		download "$pkg" "$dir/deb"
 		dpkg-deb --fsys-tarfile "$dir"/deb/*.deb | tar -x -C "$dir/deb" --wildcards \
 			'./lib/modules/*/kernel/drivers/virtio/*' \
 			'./lib/modules/*/kernel/drivers/net/*virtio_net.ko*' \
