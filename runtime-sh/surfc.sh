@@ -516,7 +516,7 @@ say_left_out() {
 		*" $id "*) ;;
 		*)
 			eval "source=\$probe_${id}_source"
-			say "not on $kernel_release: $source (--allow-partial)"
+			say "not on ${kernel_release:-this kernel}: $source (--allow-partial)"
 			;;
 		esac
 	done
