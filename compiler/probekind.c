@@ -1,8 +1,9 @@
 /* probekind.c: the one table of probe kinds. A probe starts with a
- * letter (p r e P R, language.md §2); the letter says where the event
+ * letter (p r e P R l, language.md §2); the letter says where the event
  * fires and which targets it takes, and the target then says whether it
  * is a kprobe or a uprobe: five kinds in all, each with what tracefs and
- * the script need of it. Everything else asks these rows, never a
+ * the script need of it. A latency probe (l) is a kprobe at the
+ * function's entry that also times the function to its return. Everything else asks these rows, never a
  * letter. */
 #include <string.h>
 
@@ -11,11 +12,17 @@
 /* P and R are surftrace's uprobe letters, aliases of p and r that refuse
  * a kernel target. */
 static const struct probe_letter letters[] = {
-	{.text = "p", .site = PROBE_ENTRY, .space = SPACE_EITHER},
-	{.text = "r", .site = PROBE_RETURN, .space = SPACE_EITHER},
-	{.text = "e", .site = PROBE_EVENT, .space = SPACE_NONE},
-	{.text = "P", .site = PROBE_ENTRY, .space = SPACE_USER},
-	{.text = "R", .site = PROBE_RETURN, .space = SPACE_USER},
+	{.text = "p", .what = "entry", .site = PROBE_ENTRY,
+	 .space = SPACE_EITHER},
+	{.text = "r", .what = "return", .site = PROBE_RETURN,
+	 .space = SPACE_EITHER},
+	{.text = "e", .what = "event", .site = PROBE_EVENT, .space = SPACE_NONE},
+	{.text = "P", .what = "user entry", .site = PROBE_ENTRY,
+	 .space = SPACE_USER},
+	{.text = "R", .what = "user return", .site = PROBE_RETURN,
+	 .space = SPACE_USER},
+	{.text = "l", .what = "latency", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .latency = true},
 };
 #define NLETTERS (sizeof(letters) / sizeof(letters[0]))
 
@@ -52,6 +59,13 @@ const char *probe_letter_closest(const char *text)
 	for (size_t i = 0; i < NLETTERS; i++)
 		names[i] = letters[i].text;
 	return closest_name(text, names, NLETTERS);
+}
+
+void put_probe_letters(struct strbuf *sb)
+{
+	for (size_t i = 0; i < NLETTERS; i++)
+		sb_printf(sb, "%s%s (%s)", i ? ", " : "", letters[i].text,
+			  letters[i].what);
 }
 
 const struct probe_kind *probe_kind_of(const struct probe_letter *l,
