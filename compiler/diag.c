@@ -446,7 +446,7 @@ static void print_text(FILE *f, const struct diags *d,
 }
 
 /* s is sanitized first: only valid UTF-8 reaches the output. */
-static void json_string(FILE *f, const char *raw)
+void put_json_string(FILE *f, const char *raw)
 {
 	char *safe = sanitize(raw, strlen(raw));
 	const char *s = safe;
@@ -482,15 +482,15 @@ static void print_json(FILE *f, const struct diagnostic *g)
 		if (end > line_end && line_end > g->loc.start)
 			end = line_end;
 		end_col = col + (end - g->loc.start);
-		json_string(f, g->src->name);
+		put_json_string(f, g->src->name);
 	} else {
-		json_string(f, g->where);
+		put_json_string(f, g->where);
 	}
 	fprintf(f, ",\"line\":%u,\"column\":%u,\"end_column\":%u,\"severity\":",
 		line, col, end_col);
-	json_string(f, sev_name[g->sev]);
+	put_json_string(f, sev_name[g->sev]);
 	fputs(",\"message\":", f);
-	json_string(f, g->msg);
+	put_json_string(f, g->msg);
 	fprintf(f, ",\"id\":%u", g->id);
 	if (g->parent)
 		fprintf(f, ",\"parent\":%u", g->parent);
