@@ -788,6 +788,15 @@ int describe_function(FILE *, const struct options *, const char *name);
 void describe_struct(FILE *, struct typesrc *, struct type *, const char *name);
 void describe_event(FILE *, struct typesrc *, const struct trace_event *);
 
+/* list.c: surfc --list [GLOB]. */
+struct list_options {
+	const char *glob;  /* a shell glob; NULL: everything */
+	bool verbose;      /* what describe says of each */
+	bool json;         /* one JSON object a line */
+};
+int list_kernel(FILE *, const struct options *, const struct list_options *,
+		struct diags *);
+
 /* codegen/: fetch plans to tracefs text. */
 
 /* An offset in the shorter of decimal and hex (language.md §3). */

@@ -303,8 +303,9 @@ static const char *const *type_names(struct typesrc *ts, enum ctype_kind kind,
  * class (TRACE_EVENT); otherwise its class is one whose PROTO has the
  * same parameter types, which the kernel checks at build time
  * (check_trace_callback_type_EVENT). Several classes may share a
- * PROTO: then the event keeps them all. A tracepoint no class matches
- * is a bare one (DECLARE_TRACE), no event. */
+ * PROTO: then the event keeps them all. A bare tracepoint
+ * (DECLARE_TRACE) is no event: it has its own __bpf_trace_ but no raw
+ * struct. */
 
 struct named_proto {
 	const char *name;
@@ -368,6 +369,13 @@ static void find_events(struct btfsrc *b)
 							   typedef_proto(b->btf, t)};
 	}
 	qsort(raws, nraws, sizeof(*raws), by_str);
+	/* A bare tracepoint is its own class, one without a raw struct;
+	 * an event of a DEFINE_EVENT has no __bpf_trace_ of its own. */
+	const char **bpfs = xmalloc((ncls + 1) * sizeof(*bpfs));
+	for (size_t i = 0; i < ncls; i++)
+		bpfs[i] = cls[i].name;
+	qsort(bpfs, ncls, sizeof(*bpfs), by_str);
+	size_t nbpfs = ncls;
 	/* Only classes of events: bare tracepoints have no raw struct. */
 	size_t keep = 0;
 	for (size_t i = 0; i < ncls; i++)
@@ -379,7 +387,8 @@ static void find_events(struct btfsrc *b)
 		size_t n = 0;
 		if (bsearch(&tps[i].name, raws, nraws, sizeof(*raws), by_str))
 			cands[n++] = tps[i].name;
-		else
+		else if (!bsearch(&tps[i].name, bpfs, nbpfs, sizeof(*bpfs),
+				  by_str))
 			for (size_t j = 0; j < ncls; j++)
 				if (same_params(b->btf, tps[i].proto, cls[j].proto))
 					cands[n++] = cls[j].name;
@@ -387,6 +396,7 @@ static void find_events(struct btfsrc *b)
 			add_event(b, tps[i].name, cands, n);
 	}
 	free(cands);
+	free(bpfs);
 	free(raws);
 	free(cls);
 	free(tps);
