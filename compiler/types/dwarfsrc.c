@@ -831,6 +831,11 @@ struct event_layout {
 
 static bool event_layout(struct dwsrc *d, struct event_layout *l)
 {
+	/* Only a linked kernel holds the values: a module's (ET_REL)
+	 * pointers are still relocations. */
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(d->elf, &eh) || eh.e_type != ET_EXEC)
+		return false;
 	struct type *call = find_named(d, CT_STRUCT, "trace_event_call");
 	struct type *cls = find_named(d, CT_STRUCT, "trace_event_class");
 	return d->ts.arch && call && cls &&
