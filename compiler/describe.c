@@ -246,8 +246,21 @@ static int describe_event_named(FILE *f, struct typesrc *ts, const char *what,
 		describe_event(f, ts, ev);
 		return 0;
 	}
-	diag_plain(dg, "surfc", SEV_ERROR, "no event '%s' in the kernel's "
-		   "types", what);
+	size_t n, k = 0;
+	const struct trace_event *all = ts->ops->events(ts, &n);
+	const char **names = xmalloc((n + 1) * sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[k++] = all[i].name;
+	const char *near = closest_name(slash + 1, names, k);
+	const struct trace_event *ev_near = near ? typesrc_event(ts, NULL, near)
+						 : NULL;
+	free(names);
+	/* Where the types do not say the group, the one written. */
+	const char *path = !ev_near ? NULL : ev_near->group
+		? event_path(ts->arena, ev_near)
+		: arena_printf(ts->arena, "%s/%s", group, ev_near->name);
+	diag_suggest(dg, NULL, (struct loc){0, 0}, path, NULL,
+		     "no event '%s' in the kernel's types", what);
 	return 1;
 }
 

@@ -169,7 +169,13 @@ static void put_json_lines(FILE *f, char *text)
 static void put_json(FILE *f, const struct options *opt,
 		     const struct list_options *lo, const struct item *x)
 {
-	fprintf(f, "{\"kind\":\"%s\",\"name\":", kind_names[x->kind]);
+	fputc('{', f);
+	if (lo->kernel) {
+		fputs("\"kernel\":", f);
+		put_json_string(f, lo->kernel);
+		fputc(',', f);
+	}
+	fprintf(f, "\"kind\":\"%s\",\"name\":", kind_names[x->kind]);
 	put_json_string(f, x->name);
 	if (x->kind == ITEM_EVENT) {
 		fputs(",\"group\":", f);

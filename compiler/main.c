@@ -634,8 +634,9 @@ static int describe_all(const struct cli *cli, const struct build *b,
 		if (n > 1 && !cli->list_opt.json)
 			printf("%s== %s (%s)\n", i ? "\n" : "", b[i].label,
 			       b[i].opt.arch->name);
-		int s = cli->list ? list_kernel(stdout, &b[i].opt,
-						&cli->list_opt, dg)
+		struct list_options lo = cli->list_opt;
+		lo.kernel = n > 1 ? b[i].label : NULL;
+		int s = cli->list ? list_kernel(stdout, &b[i].opt, &lo, dg)
 				  : describe(stdout, &b[i].opt, cli->describe, dg);
 		status = s > status ? s : status;
 	}

@@ -793,6 +793,7 @@ struct list_options {
 	const char *glob;  /* a shell glob; NULL: everything */
 	bool verbose;      /* what describe says of each */
 	bool json;         /* one JSON object a line */
+	const char *kernel; /* for JSON, the kernel's name when several */
 };
 int list_kernel(FILE *, const struct options *, const struct list_options *,
 		struct diags *);
