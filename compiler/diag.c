@@ -271,6 +271,18 @@ static void belongs_to_prev(struct diags *d, struct diagnostic *g)
 	g->is_note_of_prev = true;
 }
 
+static struct diagnostic *at_source(struct diagnostic *g,
+				     const struct source *src, struct loc loc)
+{
+	g->src = src;
+	g->loc = loc;
+	unsigned line, col;
+	source_linecol(src, loc.start, &line, &col);
+	g->src_key = src->id;
+	g->line_key = line;
+	return g;
+}
+
 void diag(struct diags *d, const struct source *src, struct loc loc,
 	  enum severity sev, const char *fmt, ...)
 {
@@ -278,13 +290,18 @@ void diag(struct diags *d, const struct source *src, struct loc loc,
 	va_start(ap, fmt);
 	struct diagnostic *g = push(d, sev, fmt, ap);
 	va_end(ap);
-	g->src = src;
-	g->loc = loc;
-	unsigned line, col;
-	source_linecol(src, loc.start, &line, &col);
-	g->src_key = src->id;
-	g->line_key = line;
-	belongs_to_prev(d, g);
+	belongs_to_prev(d, at_source(g, src, loc));
+	merge_same(d);
+}
+
+void diag_note_alone(struct diags *d, const struct source *src,
+		     struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diagnostic *g = push(d, SEV_NOTE, fmt, ap);
+	va_end(ap);
+	at_source(g, src, loc)->group = g->seq;
 	merge_same(d);
 }
 

@@ -108,6 +108,10 @@ void diags_free(struct diags *);
 void diags_set_max_errors(struct diags *, unsigned max);
 void diag(struct diags *, const struct source *, struct loc, enum severity,
 	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A note of its own, not about the diagnostic before it (which is what
+ * diag()'s notes explain). */
+void diag_note_alone(struct diags *, const struct source *, struct loc,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A diagnostic with no source position (file could not be read...). */
 void diag_plain(struct diags *, const char *where, enum severity,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));

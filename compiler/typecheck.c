@@ -863,7 +863,7 @@ static void no_event(const struct options *opt, struct diags *dg,
 			     "kernel's types", t->event);
 		return;
 	}
-	diag(dg, p->src, t->loc, SEV_NOTE, "event %s is not in the kernel's "
+	diag_note_alone(dg, p->src, t->loc, "event %s is not in the kernel's "
 	     "types (a module's, or one the kernel makes at boot): the script "
 	     "checks it on the target", t->text);
 }
