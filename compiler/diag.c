@@ -272,7 +272,7 @@ static void belongs_to_prev(struct diags *d, struct diagnostic *g)
 }
 
 static struct diagnostic *at_source(struct diagnostic *g,
-				     const struct source *src, struct loc loc)
+				    const struct source *src, struct loc loc)
 {
 	g->src = src;
 	g->loc = loc;
