@@ -1169,7 +1169,9 @@ static void check_events_once(struct checker *c, struct program *prog)
 	struct strmap enabled = {0};
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (!is_event(p) || !p->target.event)
+		/* One that aggregates is never enabled: its trigger turns
+		 * the event on for itself. */
+		if (!is_event(p) || !p->target.event || p->hist_text)
 			continue;
 		const struct probe *q = strmap_put(&enabled, p->target.text, p);
 		if (q) {

@@ -307,8 +307,9 @@ void hist_read(struct checker *c, struct probe *p)
 
 /* What a field of the clause is. */
 enum field_kind {
-	HF_UNKNOWN, /* not the probe's: an existing event's own field */
+	HF_UNKNOWN, /* none of these: an existing event's own, if any */
 	HF_ARG,     /* the probe's argument */
+	HF_EVENT,   /* an existing event's field, as its types tell */
 	HF_PID,     /* common_pid */
 	HF_CPU,     /* common_cpu */
 	HF_STACK,   /* stacktrace, common_stacktrace */
@@ -332,12 +333,23 @@ static const struct {
 /* What a value of the field is, as far as the plans tell. */
 enum field_value { FV_NUMBER, FV_STRING, FV_OTHER, FV_UNTOLD };
 
+static const struct event_field *event_field_named(const struct probe *p,
+						   const char *name)
+{
+	for (size_t i = 0; i < p->nfields; i++)
+		if (!strcmp(p->fields[i].name, name))
+			return &p->fields[i];
+	return NULL;
+}
+
 static enum field_kind field_kind_of(const struct probe *p,
 				     struct hist_item *item)
 {
 	item->arg = arg_named(p, item->name);
 	if (item->arg >= 0)
 		return HF_ARG;
+	if (event_field_named(p, item->name))
+		return HF_EVENT;
 	for (size_t i = 0; i < NSPECIAL; i++)
 		if (!strcmp(special_fields[i].name, item->name))
 			return special_fields[i].kind == HF_LAT &&
@@ -345,6 +357,14 @@ static enum field_kind field_kind_of(const struct probe *p,
 				       ? HF_UNKNOWN
 				       : special_fields[i].kind;
 	return HF_UNKNOWN;
+}
+
+/* An existing event's fields are known where the types had the event;
+ * else the target checks them. */
+static bool is_unknown(const struct probe *p, enum field_kind kind)
+{
+	return kind == HF_UNKNOWN &&
+	       (p->kind->site != PROBE_EVENT || p->has_fields);
 }
 
 static enum field_value arg_value(const struct argplan *plan)
@@ -363,10 +383,13 @@ static enum field_value arg_value(const struct argplan *plan)
 static void unknown_hist_field(struct checker *c, const struct probe *p,
 			       const struct hist_item *item, unsigned where)
 {
-	const char **names = xmalloc((p->nargs + NSPECIAL) * sizeof(*names));
+	const char **names = xmalloc((p->nargs + p->nfields + NSPECIAL) *
+				     sizeof(*names));
 	size_t n = 0;
 	for (size_t i = 0; i < p->nargs; i++)
 		names[n++] = p->args[i].name;
+	for (size_t i = 0; i < p->nfields; i++)
+		names[n++] = p->fields[i].name;
 	for (size_t i = 0; i < NSPECIAL; i++) {
 		enum field_kind k = special_fields[i].kind;
 		if ((k == HF_LAT && !p->letter->latency) ||
@@ -379,6 +402,9 @@ static void unknown_hist_field(struct checker *c, const struct probe *p,
 		p->letter->latency
 			? "the fields are lat, this probe's arguments, comm, "
 			  "common_pid, common_cpu and stacktrace"
+		: p->has_fields
+			? "the fields are the event's own (surfc --describe "
+			  "GROUP/EVENT), common_pid, common_cpu and stacktrace"
 			: "the fields are this probe's arguments, comm, "
 			  "common_pid, common_cpu and stacktrace",
 		"unknown field '%s' in h:", item->name);
@@ -416,7 +442,7 @@ static void check_modifier(struct checker *c, const struct probe *p,
 			ERR(c, item->mod_loc, "'.%s' names a kernel address; '%s' "
 			    "holds %u bits, an address %u", mod, item->name,
 			    bits, c->opt->arch->long_bits);
-		else if (kind != HF_ARG && kind != HF_UNKNOWN)
+		else if (kind != HF_ARG && kind != HF_EVENT && kind != HF_UNKNOWN)
 			ERR(c, item->mod_loc, "'.%s' names a kernel address; '%s' "
 			    "is none", mod, item->name);
 		else if (value == FV_STRING || value == FV_OTHER)
@@ -430,11 +456,34 @@ static void check_modifier(struct checker *c, const struct probe *p,
 	}
 }
 
+/* What a field's value is, as far as the probe's plans or the event's
+ * types tell. */
+static enum field_value value_of(const struct probe *p,
+				 const struct hist_item *item,
+				 enum field_kind kind)
+{
+	switch (kind) {
+	case HF_ARG:
+		return arg_value(&p->plans[item->arg]);
+	case HF_EVENT: {
+		enum value_kind v = event_field_named(p, item->name)->value;
+		return v == VAL_STR ? FV_STRING : v == VAL_NUM ? FV_NUMBER
+							       : FV_UNTOLD;
+	}
+	case HF_UNKNOWN:
+		return FV_UNTOLD;
+	case HF_STACK:
+		return FV_OTHER;
+	default:
+		return FV_NUMBER;
+	}
+}
+
 static void check_key(struct checker *c, const struct probe *p,
 		      struct hist_item *item)
 {
 	enum field_kind kind = field_kind_of(p, item);
-	if (kind == HF_UNKNOWN && p->kind->site != PROBE_EVENT) {
+	if (is_unknown(p, kind)) {
 		unknown_hist_field(c, p, item, HW_KEY);
 		return;
 	}
@@ -443,9 +492,7 @@ static void check_key(struct checker *c, const struct probe *p,
 		    "no key");
 		return;
 	}
-	enum field_value value = kind == HF_ARG ? arg_value(&p->plans[item->arg])
-			       : kind == HF_UNKNOWN ? FV_UNTOLD
-			       : kind == HF_STACK ? FV_OTHER : FV_NUMBER;
+	enum field_value value = value_of(p, item, kind);
 	if (kind == HF_ARG && value == FV_OTHER)
 		ERR(c, item->loc, "'%s' is %s: a key is a number or a string",
 		    item->name, p->plans[item->arg].type.count ? "an array"
@@ -458,12 +505,11 @@ static void check_value(struct checker *c, const struct probe *p,
 			struct hist_item *item)
 {
 	enum field_kind kind = field_kind_of(p, item);
-	if (kind == HF_UNKNOWN && p->kind->site != PROBE_EVENT) {
+	if (is_unknown(p, kind)) {
 		unknown_hist_field(c, p, item, HW_VAL);
 		return;
 	}
-	enum field_value value = kind == HF_ARG ? arg_value(&p->plans[item->arg])
-			       : kind == HF_STACK ? FV_OTHER : FV_NUMBER;
+	enum field_value value = value_of(p, item, kind);
 	if (kind == HF_HITCOUNT)
 		return; /* always there: the kernel skips it in vals= */
 	if (value == FV_STRING || value == FV_OTHER)

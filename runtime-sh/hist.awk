@@ -1,9 +1,11 @@
 # runtime-sh/hist.awk: one histogram of the kernel (an event's "hist"
 # file) as people read it, or as JSON lines for collectors.
 #
-#   awk -v title=NAME -v json=0|1 -v unit=TEXT -f hist.awk HISTFILE
+#   awk -v title=NAME -v keys=KEYS -v json=0|1 -v unit=TEXT -f hist.awk HISTFILE
 #
-# title names the probe; unit follows a latency probe's lat ("us").
+# title names the probe; keys (its trigger's keys=, as written) picks its
+# table where the event has others; unit follows a latency probe's lat
+# ("us").
 # The kernel writes a table's rows in its trigger's sort order:
 #   { comm: sh          , lat: ~ 2^4 } hitcount:       6499  count:       7388
 # and a stacktrace key over several lines, then the totals:
@@ -25,7 +27,12 @@ function read_trigger(line,    spec, parts, n, i, list, m, j, name) {
 	sub(/.*trigger info: hist:/, "", spec)
 	sub(/ .*/, "", spec)
 	n = split(spec, parts, ":")
+	skip = 0
 	for (i = 1; i <= n; i++) {
+		if (parts[i] ~ /^keys=/ && keys != "" && parts[i] != "keys=" keys) {
+			skip = 1
+			return
+		}
 		if (parts[i] ~ /^keys=/) {
 			m = split(substr(parts[i], 6), list, ",")
 			for (j = 1; j <= m; j++) {
@@ -142,6 +149,7 @@ function add_row(keytext, valtext,    k, n, f, i) {
 
 /^# trigger info:/ { read_trigger($0); next }
 /^#/ { next }
+skip { next }
 stack_text != "" {
 	if ($0 ~ /^}/) {
 		line = $0
@@ -246,7 +254,7 @@ function put_table(    r, k, i, w, text, line) {
 
 # Bars: rows grouped by the other keys (groups in the kernel's order),
 # buckets in order, the empty ones between filled in.
-function put_bars(b,    r, k, g, group, ngroups, lo, hi, max, i, j, t, n, extra, seen, order, cnt, high, nb, blow, low, step) {
+function put_bars(b,    r, k, g, group, ngroups, lo, hi, max, i, j, t, n, extra, seen, order, cnt, high, nb, blow, low, step, label) {
 	ngroups = 0
 	for (r = 1; r <= rows; r++) {
 		group = ""
@@ -279,7 +287,8 @@ function put_bars(b,    r, k, g, group, ngroups, lo, hi, max, i, j, t, n, extra,
 		for (i = 1; i <= n; i++)
 			if (cnt[g, blow[g, i]] + 0 > max)
 				max = cnt[g, blow[g, i]] + 0
-		printf "%s %s%s%s:\n", title, kname[b], unit != "" && kname[b] == "lat" ? " (" unit ")" : "", order[g] == "" ? "" : ", " order[g]
+		label = (unit != "" && kname[b] == "lat") ? " (" unit ")" : ""
+		printf "%s %s%s%s:\n", title, kname[b], label, (order[g] == "" ? "" : ", " order[g])
 		for (i = 1; i <= n; i++) {
 			low = blow[g, i]
 			put_bar(low, high[g, low], cnt[g, low], max, extra[g, low])

@@ -858,8 +858,9 @@ put_hists() {
 		aggregate_place "$id"
 		unit=
 		[ "$aggregate" != l ] || unit=us
-		awk -v title="$name" -v unit="$unit" -v json="$opt_json" \
-			"$hist_awk" <"$hist_dir/hist" ||
+		keys=${hist#hist:keys=}
+		awk -v title="$name" -v keys="${keys%%:*}" -v unit="$unit" \
+			-v json="$opt_json" "$hist_awk" <"$hist_dir/hist" ||
 			printf 'surfc: cannot read the histogram of %s\n' "$name" >&2
 	done
 }

@@ -12,6 +12,7 @@ script_shells() {
 	cp "$top/tests/script/README.fixture" "$fake/README"
 	: >"$fake/kprobe_events"
 	: >"$fake/uprobe_events"
+	: >"$fake/synthetic_events"
 	printf 'kernel_clone\n__netif_receive_skb_core [m]\n' >"$fake/available_filter_functions"
 	cp -r "$fake" "$out/tracefs-notrace"
 	: >"$out/tracefs-notrace/set_event_notrace_pid"
