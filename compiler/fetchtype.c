@@ -66,6 +66,9 @@ static const struct fetch_feature {
 	/* The README's own line; Debian 6.1.0-56 lacks it, 6.12.117 has it. */
 	{FEAT_RETURN_ARGN, "kernel return probes support: $retval, $arg<N>",
 	 "6.12", "6.1"},
+	/* Not a fetcharg: a uprobe's reference counter, which arms a USDT
+	 * marker's semaphore; the README's place line names it. */
+	{FEAT_REF_CTR, "(ref_ctr_offset)", "4.20", NULL},
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 

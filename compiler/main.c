@@ -61,7 +61,9 @@ static const char usage_text[] =
 	"      --dump-ast          print the syntax tree\n"
 	"      --describe WHAT     print a function's prototype and where its\n"
 	"                          arguments are, or a struct's layout\n"
-	"                          ('struct sk_buff'), from the kernel's types\n"
+	"                          ('struct sk_buff'), from the kernel's types;\n"
+	"                          or a binary's USDT markers (PATH or\n"
+	"                          PATH:PROVIDER:NAME)\n"
 	"      --arch ARCH         target architecture (default: the host's)\n"
 	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
@@ -648,6 +650,9 @@ static void show_all(const struct cli *cli, const struct build *b, size_t n,
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg, const char ***labels)
 {
+	/* A binary's USDT markers (a PATH has a '/') need no kernel. */
+	if (cli->describe && strchr(cli->describe, '/'))
+		return usdt_describe(stdout, cli->describe, dg);
 	struct options base = {
 		.no_types = cli->no_types,
 		.check_only = cli->mode == MODE_CHECK,
