@@ -126,16 +126,16 @@ static void mem_operand(struct spec_ctx *c, struct usdt_arg *u, const char *s)
 {
 	const char *open = strchr(s, '(');
 	size_t n = strlen(s);
+	if (open && strchr(open, ',')) {
+		bad(c, u, "an index register cannot be fetched by ftrace");
+		return;
+	}
 	if (!open || s[n - 1] != ')' || open[1] != '%') {
 		bad(c, u, "it is no operand surfc knows");
 		return;
 	}
 	const char *name = open + 2;
 	size_t len = (size_t)(s + n - 1 - name);
-	if (memchr(name, ',', len)) {
-		bad(c, u, "an index register cannot be fetched by ftrace");
-		return;
-	}
 	const char *reg = x86_64_reg(name, len);
 	if (!reg) {
 		bad(c, u, "its base register is not one ftrace fetches");

@@ -1,0 +1,59 @@
+/* markers.c: USDT markers for tests/sh/usdt.sh and tests/sh/live_usdt.sh.
+ * Built with -DSEM, every marker has a semaphore (in .probes, as dtrace -G
+ * would put it); -DVARIANT=N makes another build of the same program.
+ *
+ *   markers [N [PAUSE]]  calls work() N times (default 3), having slept
+ *                        PAUSE seconds (default 0) so that a test can arm
+ *                        its probes first. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#ifdef SEM
+#define _SDT_HAS_SEMAPHORES 1
+#define SEMAPHORE(p, n) \
+	unsigned short p##_##n##_semaphore __attribute__((section(".probes")))
+SEMAPHORE(test, hit);
+SEMAPHORE(test, twice);
+SEMAPHORE(test, global);
+SEMAPHORE(test, none);
+SEMAPHORE(test, indexed);
+#endif
+#include <sys/sdt.h>
+
+#ifndef VARIANT
+#define VARIANT 0
+#endif
+
+long counter = 40 + VARIANT;
+static const char *const words[] = {"zero", "one", "two", "three"};
+
+/* Inlined at both calls: two notes, two sites of test:twice. */
+static inline __attribute__((always_inline)) void twice(int k)
+{
+	DTRACE_PROBE1(test, twice, k);
+}
+
+/* test:hit's arguments are registers: an int, a string, a long. */
+__attribute__((noinline)) int work(int i, const char *word)
+{
+	long neg = -i - 1;
+	DTRACE_PROBE3(test, hit, i, word, neg);
+	twice(i);
+	twice(i + 100);
+	DTRACE_PROBE1(test, global, counter); /* counter(%rip) */
+	DTRACE_PROBE(test, none);
+	/* An index register, which ftrace cannot fetch. */
+	DTRACE_PROBE1(test, indexed, words[(i + 1) & 3]);
+	return i;
+}
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 3;
+	if (argc > 2)
+		sleep((unsigned)atoi(argv[2]));
+	int sum = 0;
+	for (int i = 0; i < n; i++)
+		sum += work(i, words[i & 3]);
+	return sum == -1;
+}
