@@ -91,12 +91,15 @@ usdt_show() {
 # fetchargs of each site's own spec, %N:ustring through the pointer.
 usdt_probes() {
 	bin=$out/usdt/pie.sem
-	want=$(usdt_expected "$bin" | awk '$1 == "test:twice" { print $2, $3 }')
+	# Each site's spec is -4@ a 32-bit register: %eax, %r8d...
+	want=$(usdt_expected "$bin" | awk '$1 == "test:twice" {
+		r = $4; sub(/^-4@%/, "", r); sub(/^e/, "", r); sub(/d$/, "", r)
+		print $2, $3, "%" r ":s32" }')
 	# shellcheck disable=SC2086
 	set -- $want
 	got=$(usdt_show "$bin" 'test:twice k=%0')
-	exp="echo 'p:surfc/twice $bin:$1($2) k=%di:s32' >> uprobe_events
-echo 'p:surfc/twice_1 $bin:$3($4) k=%dx:s32' >> uprobe_events"
+	exp="echo 'p:surfc/twice $bin:$1($2) k=$3' >> uprobe_events
+echo 'p:surfc/twice_1 $bin:$4($5) k=$6' >> uprobe_events"
 	if [ "$got" = "$exp" ]; then
 		pass "usdt/sites: a marker inlined twice is armed at both sites, each with its own spec and the semaphore"
 	else

@@ -17,6 +17,11 @@ SEMAPHORE(test, twice);
 SEMAPHORE(test, global);
 SEMAPHORE(test, none);
 SEMAPHORE(test, indexed);
+/* As dtrace -h's TEST_HIT_ENABLED(): the marker is passed only while a
+ * tracer has raised its semaphore, so an event proves it was. */
+#define ENABLED(n) test_##n##_semaphore
+#else
+#define ENABLED(n) 1
 #endif
 #include <sys/sdt.h>
 
@@ -30,20 +35,25 @@ static const char *const words[] = {"zero", "one", "two", "three"};
 /* Inlined at both calls: two notes, two sites of test:twice. */
 static inline __attribute__((always_inline)) void twice(int k)
 {
-	DTRACE_PROBE1(test, twice, k);
+	if (ENABLED(twice))
+		DTRACE_PROBE1(test, twice, k);
 }
 
 /* test:hit's arguments are registers: an int, a string, a long. */
 __attribute__((noinline)) int work(int i, const char *word)
 {
 	long neg = -i - 1;
-	DTRACE_PROBE3(test, hit, i, word, neg);
+	if (ENABLED(hit))
+		DTRACE_PROBE3(test, hit, i, word, neg);
 	twice(i);
 	twice(i + 100);
-	DTRACE_PROBE1(test, global, counter); /* counter(%rip) */
-	DTRACE_PROBE(test, none);
+	if (ENABLED(global))
+		DTRACE_PROBE1(test, global, counter); /* counter(%rip) */
+	if (ENABLED(none))
+		DTRACE_PROBE(test, none);
 	/* An index register, which ftrace cannot fetch. */
-	DTRACE_PROBE1(test, indexed, words[(i + 1) & 3]);
+	if (ENABLED(indexed))
+		DTRACE_PROBE1(test, indexed, words[(i + 1) & 3]);
 	return i;
 }
 
