@@ -73,7 +73,7 @@ static const struct probe_letter *check_kind(struct checker *c,
 		 * words, such as 'pp'. */
 		const char *near = strlen(k) > 1 ? probe_letter_closest(k) : NULL;
 		SUGGEST(c, p->kind_loc, near, "a probe starts with p (entry), r "
-			"(return), e (event), P or R (user space)",
+			"(return), e (event), P or R (user space), U (a USDT marker)",
 			"unknown probe kind '%s'", k);
 	}
 	return l;
@@ -550,11 +550,13 @@ static void check_marker_arg(struct checker *c, const struct probe *p,
 		if (!m->nargs)
 			ERR(c, e->loc, "marker %s:%s has no arguments", m->provider,
 			    m->name);
+		else if (m->nargs == 1)
+			ERR(c, e->loc, "marker %s:%s has one argument, %%0; "
+			    "%%%lld is past it", m->provider, m->name, e->num);
 		else
-			ERR(c, e->loc, "marker %s:%s has %u argument%s, %%0 to "
+			ERR(c, e->loc, "marker %s:%s has %u arguments, %%0 to "
 			    "%%%u; %%%lld is past them", m->provider, m->name,
-			    m->nargs, m->nargs == 1 ? "" : "s", m->nargs - 1,
-			    e->num);
+			    m->nargs, m->nargs - 1, e->num);
 		return;
 	}
 	const struct usdt_arg *u = &m->argv[e->num];
