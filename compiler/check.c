@@ -297,9 +297,9 @@ static void check_usdt_target(struct checker *c, struct probe *p)
 		return;
 	}
 	if (ms.arch != c->opt->arch) {
-		ERR(c, sub_loc(t->loc, 0, plen), "%s is a %s binary; the probes "
+		ERR(c, sub_loc(t->loc, 0, plen), "%s is built for %s; the probes "
 		    "are compiled for %s", t->path, ms.arch ? ms.arch->name :
-		    "foreign", c->opt->arch->name);
+		    "an arch surfc does not know", c->opt->arch->name);
 		return;
 	}
 	c->sites = arena_alloc(c->arena, ms.n * sizeof(*c->sites));

@@ -51,7 +51,7 @@ usdt_expected() {
 	$1 == "Arguments:" {
 		$1 = ""; sub(/^ /, "")
 		print prov ":" name, offset(pc), sem ? offset(sem) : "-", $0
-	}'
+	}' | sed 's/ *$//'
 }
 
 # usdt_described BIN: the same lines, from surfc --describe BIN.
@@ -60,7 +60,7 @@ usdt_described() {
 	function flush() { if (m != "") print m, o, s, args }
 	/^[^ ]/ { flush(); m = $1; o = $3; s = $4 == "semaphore" ? $5 : "-"; args = ""; next }
 	{ args = args (args == "" ? "" : " ") $2 }
-	END { flush() }'
+	END { flush() }' | sed 's/ *$//'
 }
 
 usdt_compare() {
@@ -80,6 +80,42 @@ usdt_build() {
 	name=$1
 	shift
 	cc -O2 -g "$@" -o "$out/usdt/$name" "$top/tests/usdt/markers.c"
+}
+
+# usdt_prelink BIN OUT: BIN as prelink would leave it moved 16 bytes
+# down, as far as markers go: .stapsdt.base's address 16 below the base
+# its notes recorded (its section header patched; 64-bit little endian).
+# Down, so that the semaphores stay inside the data segment's file bytes.
+usdt_prelink() {
+	cp "$1" "$2"
+	shoff=$(readelf -hW "$2" | sed -n 's/.*Start of section headers: *\([0-9]*\).*/\1/p')
+	idx=$(readelf -SW "$2" | sed -n 's/^ *\[ *\([0-9]*\)\] \.stapsdt\.base .*/\1/p')
+	addr=$(readelf -SW "$2" | awk '/ \.stapsdt\.base / {
+		sub(/.*\.stapsdt\.base +/, ""); split($0, f, " "); print f[2] }')
+	v=$((0x$addr - 16)) bytes='' i=0
+	while [ $i -lt 8 ]; do
+		bytes="$bytes\\$(printf %03o $((v & 255)))"
+		v=$((v >> 8)) i=$((i + 1))
+	done
+	# shellcheck disable=SC2059
+	printf "$bytes" | dd of="$2" bs=1 seek=$((shoff + idx * 64 + 16)) conv=notrunc 2>/dev/null
+}
+
+# After prelink, every offset and semaphore is 16 lower, as readelf's
+# notes and the moved section give them too.
+usdt_prelinked() {
+	usdt_prelink "$out/usdt/nopie.sem" "$out/usdt/prelinked" || { fail "usdt/prelink: cannot patch"; return; }
+	usdt_described "$out/usdt/nopie.sem" | awk "$usdt_awk_hex"'
+		{ $2 = tohex(hex($2) - 16); if ($3 != "-") $3 = tohex(hex($3) - 16); print }' >"$out/usdt.moved"
+	usdt_described "$out/usdt/prelinked" >"$out/usdt.got"
+	usdt_expected "$out/usdt/prelinked" >"$out/usdt.want"
+	if cmp -s "$out/usdt.moved" "$out/usdt.got" && cmp -s "$out/usdt.want" "$out/usdt.got"; then
+		pass "usdt/prelink: .stapsdt.base 16 bytes below the notes' base moves every offset and semaphore 16 down"
+	else
+		fail "usdt/prelink"
+		diff "$out/usdt.moved" "$out/usdt.got" | head -5
+		diff "$out/usdt.want" "$out/usdt.got" | head -5
+	fi
 }
 
 # usdt_show BIN MARKER_AND_ARGS: the tracefs lines of a U probe.
@@ -162,12 +198,17 @@ usdt_identity() {
 	rc=$?
 	SURFC_TRACEFS=$fake sh "$out/usdt-ident.sh" -n -f >/dev/null 2>&1
 	rcf=$?
+	# A semaphore needs the kernel's uprobe reference counter.
+	cp "$top/tests/script/README.fixture" "$fake/README"
+	SURFC_TRACEFS=$fake sh "$out/usdt-ident.sh" -n -f >/dev/null 2>"$out/usdt-ref.err"
+	rc_ref=$?
 	if grep -q '^probe_1_binary_id=' "$out/usdt-ident.sh" && [ $rc_same = 0 ] && [ $rc = 4 ] &&
-	   grep -q "is not the binary compiled for (build-id" "$out/usdt-ident.err" && [ $rcf = 0 ]; then
-		pass "usdt/identity: a U probe's binary is checked by build-id: another build exits 4, -f goes on"
+	   grep -q "is not the binary compiled for (build-id" "$out/usdt-ident.err" && [ $rcf = 0 ] &&
+	   [ $rc_ref = 3 ] && grep -q "this kernel's probes lack '(ref_ctr_offset)'" "$out/usdt-ref.err"; then
+		pass "usdt/identity: a U probe's binary is checked by build-id: another build exits 4, -f goes on; a README without (ref_ctr_offset) exits 3"
 	else
-		fail "usdt/identity: same $rc_same, other $rc, -f $rcf"
-		cat "$out/usdt-ident.err"
+		fail "usdt/identity: same $rc_same, other $rc, -f $rcf, no ref_ctr $rc_ref"
+		cat "$out/usdt-ident.err" "$out/usdt-ref.err"
 	fi
 }
 
@@ -198,6 +239,7 @@ usdt_all() {
 			usdt_compare "$out/usdt/$kind.$sem" "markers $kind $sem"
 		done
 	done
+	usdt_prelinked
 	usdt_probes
 	usdt_errors
 	usdt_identity
