@@ -24,9 +24,10 @@ enum { NT_STAPSDT = 3 };
 
 /* ---- argument specs ---- */
 
-/* x86-64's integer registers: the ftrace name (arch.c's x86_64 row),
- * then the 64, 32, 16 and low-8-bit names an operand may use. ftrace
- * fetches the whole register; the fetch type keeps the low bytes. */
+/* x86-64's integer registers: the ftrace name (arch.c's x86_64 row,
+ * which parse_arg() checks), then the 64, 32, 16 and low-8-bit names an
+ * assembler operand may use. ftrace fetches the whole register; the
+ * fetch type keeps the low bytes. */
 static const char *const x86_64_names[][5] = {
 	{"ax", "rax", "eax", "ax", "al"},   {"bx", "rbx", "ebx", "bx", "bl"},
 	{"cx", "rcx", "ecx", "cx", "cl"},   {"dx", "rdx", "edx", "dx", "dl"},
@@ -181,7 +182,7 @@ static void parse_arg(struct spec_ctx *c, const char *spec, struct usdt_arg *u)
 		u->reg = x86_64_reg(s + 1, strlen(s + 1));
 		u->kind = UA_REG;
 		if (!u->reg)
-			bad(c, u, strchr("abcd", s[1]) && s[2] == 'h' && !s[3]
+			bad(c, u, s[1] && strchr("abcd", s[1]) && s[2] == 'h' && !s[3]
 				  ? "ftrace cannot fetch bits 8-15 of a register"
 				  : "it is no register ftrace fetches");
 	} else if (s[0] == '$') {
@@ -192,6 +193,11 @@ static void parse_arg(struct spec_ctx *c, const char *spec, struct usdt_arg *u)
 	} else {
 		mem_operand(c, u, s);
 	}
+	/* The names above are arch.c's; a row that drifted from it would
+	 * make definitions the kernel refuses. */
+	if ((u->kind == UA_REG || u->kind == UA_MEM) &&
+	    !arch_has_reg(c->arch, u->reg))
+		bad(c, u, "its register is not in surfc's table of the arch");
 }
 
 /* Splits the specs at blanks into m->argv. */
