@@ -4,9 +4,10 @@
 # program's file, functions and lines; the semaphore of a running python
 # is 0 before, 1 while armed (the kernel's reference counter) and 0
 # after. tests/usdt/markers.c: arguments of every kind, both sites of a
-# marker inlined twice, events that come only because the semaphores are
-# raised, and the binary's identity (exit 4; -f arms). Around each case
-# uprobe_events is compared with what it was before.
+# marker inlined twice, a constant (test:forms), events that come only
+# because the semaphores are raised, and the binary's identity (exit 4;
+# -f arms). Around each case uprobe_events is compared with what it was
+# before.
 TR=/sys/kernel/tracing
 
 # usdt_live_armed PID N: run PID has N of its events enabled.
@@ -118,18 +119,20 @@ usdt_live_markers() {
 U $bin:test:hit i=%0 w=%1:ustring n=%2
 U $bin:test:twice k=%0
 U $bin:test:global c=%0
+U $bin:test:forms five=%0 r9=%5
 EOF
 	"$SURFC" -o "$out/usdt_m.sh" "$out/usdt_m.surf" 2>"$out/usdt_m.err" ||
 		{ fail "live_usdt/markers: compile"; cat "$out/usdt_m.err"; return; }
 	sh "$out/usdt_m.sh" -q -o "$out/usdt_m.txt" 2>"$out/usdt_m.run" &
 	run=$!
-	usdt_live_armed $run 4 || fail "live_usdt/markers: never armed"
+	usdt_live_armed $run 5 || fail "live_usdt/markers: never armed"
 	"$bin" 2
 	sleep 0.5
 	kill -TERM $run
 	wait $run
 	rc=$?
-	got=$(sed -n 's/.* \(hit\|twice\|twice_1\|global\): ([0-9a-fx]*) /\1 /p' "$out/usdt_m.txt")
+	got=$(sed -n 's/.* \(hit\|twice\|twice_1\|global\|forms\): ([0-9a-fx]*) /\1 /p' "$out/usdt_m.txt" |
+		sed 's/ r9=[0-9]*$//')
 	want='hit i=0 w="zero" n=-1
 twice k=0
 twice_1 k=100
@@ -137,9 +140,10 @@ global c=40
 hit i=1 w="one" n=-2
 twice k=1
 twice_1 k=101
-global c=40'
+global c=40
+forms five=5'
 	if [ $rc = 0 ] && [ "$got" = "$want" ]; then
-		pass "live_usdt/markers: registers by size and sign, a string through a pointer, both sites of an inlined marker, a global through @+OFFSET; passed only with the semaphores raised"
+		pass "live_usdt/markers: registers by size and sign, a string through a pointer, both sites of an inlined marker, a global through @+OFFSET, a constant; passed only with the semaphores raised"
 	else
 		fail "live_usdt/markers: exit $rc"
 		printf '%s\n--- want\n%s\n' "$got" "$want"

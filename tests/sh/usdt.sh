@@ -179,6 +179,52 @@ usdt_errors() {
 	fi
 }
 
+# test:forms, a note markers.c writes by hand: every spec form surfc
+# reads or refuses, as --describe shows it; SYM+OFF(%rip)'s offset from
+# readelf's symbol table and the probed segment.
+usdt_forms() {
+	for kind in pie nopie; do
+		bin=$out/usdt/$kind.sem
+		counter=$(readelf -sW "$bin" | awk '$8 == "counter" { print $2; exit }')
+		pc=$(readelf -n "$bin" | awk '$1 == "Name:" { n = $2 }
+			$1 == "Location:" && n == "forms" { sub(/,/, "", $2); print $2 }')
+		off=$(usdt_expected "$bin" | awk '$1 == "test:forms" { print $2 }')
+		rip=$(printf '0x%x' $((0x$counter + 8 - (pc - off))))
+		"$SURFC" --describe "$bin:test:forms" >"$out/usdt-forms.got" 2>&1
+		cat >"$out/usdt-forms.want" <<EOF
+test:forms  offset $off
+  %0   8@\$5                 \\5:u64
+  %1   -8@-16(%rbp)         -16(%bp):s64
+  %2   -4@%ah               (ftrace cannot fetch bits 8-15 of a register)
+  %3   8@%fs:8              (a segment register cannot be fetched by ftrace)
+  %4   %rax                 %ax:u64
+  %5   2@%r9w               %r9:u16
+  %6   1@%sil               %si:u8
+  %7   -8@counter+8(%rip)   @+$rip:s64
+EOF
+		if cmp -s "$out/usdt-forms.want" "$out/usdt-forms.got"; then
+			pass "usdt/forms $kind: a constant, a negative displacement, no size, 16 and 8 bits, SYM+OFF(%rip); a high byte and a segment refused"
+		else
+			fail "usdt/forms $kind"
+			diff "$out/usdt-forms.want" "$out/usdt-forms.got"
+		fi
+	done
+	"$SURFC" --check --no-types -e "U $bin:test:forms a=%0:string b=%3" >"$out/usdt.err" 2>&1
+	rc=$?
+	col=$((${#bin} + 20)) # of 'string'
+	want="<arg 1>:1:$col: error: %0 is the constant '8@\$5' in the marker: it points to no text
+U $bin:test:forms a=%0:string b=%3
+$(printf '%*s' $((col - 1)) '')^~~~~~
+<arg 1>:1:$((col + 9)): error: %3 of marker test:forms is '8@%fs:8', which surfc cannot fetch: a segment register cannot be fetched by ftrace"
+	if [ $rc = 1 ] && [ "$(sed -n 1,4p "$out/usdt.err")" = "$want" ]; then
+		pass "usdt/forms: :string on a constant, a segment register: errors naming the spec"
+	else
+		fail "usdt/forms: errors, exit $rc"
+		printf '%s\n---\n' "$want"
+		cat "$out/usdt.err"
+	fi
+}
+
 # Another build at the path exits 4 before arming (a dry run against a
 # fake tracefs checks as a run does); -f goes on.
 usdt_identity() {
@@ -240,6 +286,7 @@ usdt_all() {
 		done
 	done
 	usdt_prelinked
+	usdt_forms
 	usdt_probes
 	usdt_errors
 	usdt_identity

@@ -57,6 +57,38 @@ __attribute__((noinline)) int work(int i, const char *word)
 	return i;
 }
 
+/* test:forms: a note written by hand, as <sys/sdt.h> lays it out, for
+ * the argument specs a compiler seldom picks: a constant, a negative
+ * displacement, a high byte, a segment, no size, 16 and 8 bits, a
+ * symbol plus an offset. No semaphore. forms_site() is its site. */
+__asm__(".text\n"
+	".globl forms_site\n"
+	".type forms_site, @function\n"
+	"forms_site:\n"
+	"990: nop\n"
+	"ret\n"
+	".pushsection .note.stapsdt,\"?\",\"note\"\n"
+	".balign 4\n"
+	".4byte 992f-991f, 994f-993f, 3\n"
+	"991: .asciz \"stapsdt\"\n"
+	"992: .balign 4\n"
+	"993: .8byte 990b\n"
+	".8byte _.stapsdt.base\n"
+	".8byte 0\n"
+	".asciz \"test\"\n"
+	".asciz \"forms\"\n"
+	".asciz \"8@$5 -8@-16(%rbp) -4@%ah 8@%fs:8 %rax 2@%r9w 1@%sil "
+	"-8@counter+8(%rip)\"\n"
+	"994: .balign 4\n"
+	".popsection\n"
+	".pushsection .stapsdt.base,\"aG\",\"progbits\",.stapsdt.base,comdat\n"
+	".weak _.stapsdt.base\n"
+	".hidden _.stapsdt.base\n"
+	"_.stapsdt.base: .space 1\n"
+	".size _.stapsdt.base, 1\n"
+	".popsection\n");
+void forms_site(void);
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 3;
@@ -65,5 +97,6 @@ int main(int argc, char **argv)
 	int sum = 0;
 	for (int i = 0; i < n; i++)
 		sum += work(i, words[i & 3]);
+	forms_site();
 	return sum == -1;
 }
