@@ -47,11 +47,11 @@ GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/fetchtype.c compiler/probekind.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
-	compiler/check.c compiler/usym.c compiler/usdt.c \
+	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/elfinfo.c compiler/types/btfhub.c \
 	compiler/types/dwarfsrc.c compiler/typecheck.c compiler/describe.c \
-	codegen/fetcharg.c codegen/show.c codegen/script.c grammar/parse.c
+	codegen/fetcharg.c codegen/trigger.c codegen/show.c codegen/script.c grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 	$(BUILD)/grammar/lexer.o $(BUILD)/runtime.o
 MAIN_OBJ := $(BUILD)/compiler/main.o
@@ -121,10 +121,11 @@ $(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The runtime stays real .sh/.awk files; the build embeds them.
-$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/embed.sh
+$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/hist.awk runtime-sh/embed.sh
 	@mkdir -p $(dir $@)
 	{ sh runtime-sh/embed.sh runtime_sh runtime-sh/surfc.sh && \
-	  sh runtime-sh/embed.sh convert_awk runtime-sh/convert.awk; } >$@
+	  sh runtime-sh/embed.sh convert_awk runtime-sh/convert.awk && \
+	  sh runtime-sh/embed.sh hist_awk runtime-sh/hist.awk; } >$@
 
 $(BUILD)/runtime.o: $(BUILD)/runtime.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<

@@ -16,7 +16,7 @@ void put_offset(struct strbuf *sb, unsigned long long off)
 	sb_puts(sb, strlen(hex) < strlen(dec) ? hex : dec);
 }
 
-static void put_target(struct strbuf *sb, const struct target *t)
+void put_target(struct strbuf *sb, const struct target *t)
 {
 	switch (t->kind) {
 	case TGT_KSYM:

@@ -19,6 +19,7 @@
 
 extern const char runtime_sh[];
 extern const char convert_awk[];
+extern const char hist_awk[];
 
 static void put_var(FILE *f, size_t i, const char *field, const char *value)
 {
@@ -79,6 +80,27 @@ static void texts_free(struct texts *t)
 	strmap_free(&t->ids);
 }
 
+/* An aggregating probe: h, its hist trigger on its own event; l, a
+ * latency probe's, on its synthetic event, fed by the triggers on its
+ * entry and its return. */
+static void put_aggregate(FILE *f, size_t i, const struct probe *p)
+{
+	const char *how = !p->hist ? NULL : p->letter->latency ? "l" : "h";
+	char *hist = p->hist ? hist_trigger_text(p) : NULL;
+	put_var(f, i, "aggregate", how);
+	put_var(f, i, "hist", hist);
+	free(hist);
+	if (!how || *how != 'l')
+		return;
+	char *texts[3] = {latency_return_name(p), latency_entry_trigger(p),
+			  latency_return_trigger(p)};
+	put_var(f, i, "return_name", texts[0]);
+	put_var(f, i, "entry_trigger", texts[1]);
+	put_var(f, i, "return_trigger", texts[2]);
+	for (int j = 0; j < 3; j++)
+		free(texts[j]);
+}
+
 /* What is the same for every kernel: the probe as written, its kind,
  * name, binary and conversions. */
 static void put_probe(FILE *f, size_t i, const struct probe *p)
@@ -111,15 +133,16 @@ static void put_probe(FILE *f, size_t i, const struct probe *p)
 	put_var(f, i, "binary", k->user ? t->path : NULL);
 	put_var(f, i, "binary_id", k->user ? binary_identity(t->path) : NULL);
 	put_var(f, i, "conversions", conv.s);
+	put_aggregate(f, i, p);
 	free(shown);
 	sb_free(&src);
 	sb_free(&conv);
 }
 
 /* The fields of one probe that differ between kernels. */
-enum { F_REST, F_FILTER, F_FUNCTION, F_FEATURES, NFIELDS };
+enum { F_REST, F_FILTER, F_FUNCTION, F_FEATURES, F_SYNTH, F_RETURN, NFIELDS };
 static const char *const field_names[NFIELDS] = {
-	"rest", "filter", "function", "features"};
+	"rest", "filter", "function", "features", "synth", "return"};
 
 static void probe_fields(const struct probe *p, const struct options *opt,
 			 char *out[NFIELDS])
@@ -134,6 +157,8 @@ static void probe_fields(const struct probe *p, const struct options *opt,
 		features |= p->plans[a].features;
 	if (t->marker && t->marker->sem_offset)
 		features |= FEAT_REF_CTR;
+	if (p->hist)
+		features |= p->hist->features;
 	put_features(&feats, features);
 	out[F_REST] = p->kind->site == PROBE_EVENT
 		? NULL : probe_target_and_args(p, &rt);
@@ -142,6 +167,13 @@ static void probe_fields(const struct probe *p, const struct options *opt,
 	out[F_FUNCTION] = t->kind == TGT_KSYM
 		? xstrdup(t->clone ? t->clone : t->symbol) : NULL;
 	out[F_FEATURES] = feats.s;
+	out[F_SYNTH] = out[F_RETURN] = NULL;
+	if (p->hist && p->letter->latency) {
+		struct strbuf ret = {0};
+		put_target(&ret, t);
+		out[F_SYNTH] = latency_synth_fields(p, &rt);
+		out[F_RETURN] = ret.s;
+	}
 }
 
 /* One kernel: its identity and, for each probe it arms, the ids of its
@@ -284,5 +316,7 @@ void write_script(FILE *f, const struct build *b, size_t n,
 	binary_identity(NULL);
 	fputs("convert_awk=", f);
 	put_sh_quoted(f, convert_awk);
+	fputs("\nhist_awk=", f);
+	put_sh_quoted(f, hist_awk);
 	fputs("\n\nmain \"$@\"\n", f);
 }

@@ -56,7 +56,68 @@ void put_probe_origin(FILE *f, const struct probe *p)
 	free(text);
 }
 
-static void show_probe(FILE *f, const struct probe *p,
+static void put_write(FILE *f, const char *text, const char *op,
+		      const char *path)
+{
+	fputs("echo ", f);
+	put_sh_quoted(f, text);
+	fprintf(f, " %s %s\n", op, path);
+}
+
+/* The trigger, with the filter the kernel applies to it (an event's own
+ * filter does not reach its triggers). */
+static void put_trigger(FILE *f, const char *trigger, const char *filter,
+			const char *dir)
+{
+	struct strbuf sb = {0};
+	sb_puts(&sb, trigger);
+	if (filter)
+		sb_printf(&sb, " if %s", filter);
+	put_write(f, sb.s, ">>", dir);
+	sb_free(&sb);
+}
+
+/* A latency probe: its return probe, its synthetic event, the user's
+ * histogram on it, then the triggers that feed it. */
+static void show_latency(FILE *f, const struct probe *p, size_t id,
+			 const struct options *opt, const char *filter)
+{
+	const char *group = opt->group;
+	struct render_target rt = render_target_of(opt);
+	struct strbuf sb = {0}, synth = {0};
+	char *ret = latency_return_name(p);
+	sb_printf(&sb, "r:%s/%s ", group, ret);
+	put_target(&sb, &p->target);
+	put_write(f, sb.s, ">>", p->kind->events_file);
+	sb_printf(&synth, "%s_%zu", group, id);
+	char *fields = latency_synth_fields(p, &rt);
+	sb.len = 0;
+	sb_printf(&sb, "%s %s", synth.s, fields);
+	put_write(f, sb.s, ">>", "synthetic_events");
+	char *hist = hist_trigger_text(p);
+	char *dir = xprintf("events/synthetic/%s/trigger", synth.s);
+	put_trigger(f, hist, NULL, dir);
+	free(dir);
+	char *entry = latency_entry_trigger(p);
+	dir = xprintf("events/%s/%s/trigger", group, p->event);
+	put_trigger(f, entry, filter, dir);
+	free(dir);
+	char *raw = latency_return_trigger(p);
+	char *filled = fill_run_names(raw, group, synth.s);
+	dir = xprintf("events/%s/%s/trigger", group, ret);
+	put_trigger(f, filled, NULL, dir);
+	free(dir);
+	free(raw);
+	free(filled);
+	free(entry);
+	free(hist);
+	free(fields);
+	free(ret);
+	sb_free(&sb);
+	sb_free(&synth);
+}
+
+static void show_probe(FILE *f, const struct probe *p, size_t id,
 		       const struct options *opt)
 {
 	fputs("# ", f);
@@ -74,22 +135,28 @@ static void show_probe(FILE *f, const struct probe *p,
 	} else {
 		struct render_target rt = render_target_of(opt);
 		char *def = probe_definition(p, opt->group, &rt);
-		fputs("echo ", f);
-		put_sh_quoted(f, def);
-		fprintf(f, " >> %s\n", p->kind->events_file);
+		put_write(f, def, ">>", p->kind->events_file);
 		free(def);
 	}
-	if (filter) {
-		fputs("echo ", f);
-		put_sh_quoted(f, filter);
-		fprintf(f, " > events/%s/%s/filter\n", group, event);
-		free(filter);
+	if (p->hist && p->letter->latency) {
+		show_latency(f, p, id, opt, filter);
+	} else if (p->hist) {
+		char *hist = hist_trigger_text(p);
+		char *dir = xprintf("events/%s/%s/trigger", group, event);
+		put_trigger(f, hist, filter, dir);
+		free(dir);
+		free(hist);
+	} else if (filter) {
+		char *dir = xprintf("events/%s/%s/filter", group, event);
+		put_write(f, filter, ">", dir);
+		free(dir);
 	}
+	free(filter);
 }
 
 void show_program(FILE *f, const struct program *prog,
 		  const struct options *opt)
 {
 	for (size_t i = 0; i < prog->nprobes; i++)
-		show_probe(f, prog->probes[i], opt);
+		show_probe(f, prog->probes[i], i + 1, opt);
 }

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "surfc.h"
+#include "check.h"
 
 /* Kernel limits (kernel/trace/trace_probe.h). */
 enum {
@@ -32,28 +32,11 @@ enum {
 	 * digits), the pid namespace's inode (10) and the start time in
 	 * clock ticks (20) make it up to 40 bytes longer than -S's surfc. */
 	RUN_NAME_EXTRA = 40,
+	/* A latency probe's return event: its name and "__ret". */
+	RETURN_SUFFIX_LEN = 5,
 };
 /* trace_kprobe.c refuses SYMBOL+OFFSET past UINT_MAX. */
 #define MAX_KPROBE_OFFSET 0xffffffffULL
-
-struct checker {
-	const struct options *opt;
-	struct diags *dg;
-	struct arena *arena;
-	struct probe *p;
-	const struct source *src;
-	bool skip_typed; /* the probe's target was already reported */
-	/* A U probe's marker sites past the first, for split_sites(). */
-	const struct usdt_marker **sites;
-	size_t nsites;
-	unsigned warned; /* features the model could not tell, warned of */
-};
-
-#define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
-#define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)
-#define NOTE(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_NOTE, __VA_ARGS__)
-#define SUGGEST(c, loc, near, otherwise, ...) \
-	diag_suggest((c)->dg, (c)->src, (loc), (near), (otherwise), __VA_ARGS__)
 
 static struct loc sub_loc(struct loc l, size_t from, size_t to)
 {
@@ -72,9 +55,12 @@ static const struct probe_letter *check_kind(struct checker *c,
 		/* One letter is as close to p as to r: suggest only for longer
 		 * words, such as 'pp'. */
 		const char *near = strlen(k) > 1 ? probe_letter_closest(k) : NULL;
-		SUGGEST(c, p->kind_loc, near, "a probe starts with p (entry), r "
-			"(return), e (event), P or R (user space), U (a USDT marker)",
+		struct strbuf all = {0};
+		sb_puts(&all, "a probe starts with ");
+		put_probe_letters(&all);
+		SUGGEST(c, p->kind_loc, near, arena_strdup(c->arena, all.s),
 			"unknown probe kind '%s'", k);
+		sb_free(&all);
 	}
 	return l;
 }
@@ -212,25 +198,6 @@ static void check_user_target(struct checker *c, struct probe *p)
 	}
 }
 
-/* A marker with a semaphore is armed with its reference counter, which
- * kernels take from 4.20 (fetchtype.c's features[]). */
-static void check_ref_ctr(struct checker *c, const struct target *t)
-{
-	const struct kernel_features *k = &c->opt->kernel;
-	if (!t->marker->sem_offset || !k->release || (k->has & FEAT_REF_CTR))
-		return;
-	if (k->unknown & FEAT_REF_CTR)
-		WARN(c, t->loc, "surfc does not know whether kernel %s takes "
-		     "uprobes with a reference counter (kernels from %s do): the "
-		     "script checks its tracefs before arming", k->release,
-		     feature_since(FEAT_REF_CTR));
-	else
-		ERR(c, t->loc, "marker %s:%s has a semaphore, and kernel %s takes "
-		    "no uprobe reference counter (kernels from %s do)",
-		    t->provider, t->marker_name, k->release,
-		    feature_since(FEAT_REF_CTR));
-}
-
 /* The markers of t named PROVIDER:NAME, or a suggestion. Every site of
  * the marker is armed (one event each): the first is t's, the others
  * go to c->sites for split_sites(). */
@@ -304,10 +271,13 @@ static void check_usdt_target(struct checker *c, struct probe *p)
 	}
 	c->sites = arena_alloc(c->arena, ms.n * sizeof(*c->sites));
 	find_marker(c, t, &ms, plen + 1);
-	if (t->marker) {
-		t->offset = t->marker->offset;
-		check_ref_ctr(c, t);
-	}
+	if (!t->marker)
+		return;
+	t->offset = t->marker->offset;
+	/* A semaphore is armed as the uprobe's reference counter, which
+	 * kernels take from 4.20 (fetchtype.c's features[]). */
+	if (t->marker->sem_offset)
+		require_features(c, t->loc, FEAT_REF_CTR);
 }
 
 static void check_kernel_target(struct checker *c, struct probe *p)
@@ -317,6 +287,9 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	size_t at = 0;
 	if (isdigit((unsigned char)t->text[0])) {
 		t->kind = TGT_KADDR;
+		if (p->letter->latency)
+			ERR(c, t->loc, "a latency probe needs a function's name: "
+			    "its return is probed too");
 		if (!parse_number(t->text, &t->offset))
 			ERR(c, t->loc, "bad address '%s'", t->text);
 		return;
@@ -336,6 +309,9 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	if (p->kind->site == PROBE_RETURN && t->has_offset && t->offset)
 		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
 		    "'+%llu' is not allowed", t->offset);
+	else if (p->letter->latency && t->has_offset && t->offset)
+		ERR(c, t->off_loc, "a latency probe times a function from its "
+		    "entry; '+%llu' is not allowed", t->offset);
 	else if (t->offset > MAX_KPROBE_OFFSET)
 		ERR(c, t->off_loc, "offset 0x%llx is past the kernel's limit for "
 		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
@@ -358,6 +334,11 @@ static void check_target(struct checker *c, struct probe *p,
 	if (!p->kind->user && !(l->space & SPACE_KERNEL)) {
 		ERR(c, t->loc, "'%s' probes user space: the target is "
 		    "PATH:SYMBOL or PATH:0xOFFSET", l->text);
+		return;
+	}
+	if (p->kind->user && !(l->space & SPACE_USER)) {
+		ERR(c, t->loc, "'%s' probes kernel functions: the target is "
+		    "a function's name", l->text);
 		return;
 	}
 	if (p->kind->marker)
@@ -386,6 +367,11 @@ static void check_probe_name(struct checker *c, struct probe *p)
 	} else if (strlen(p->name) > MAX_EVENT_NAME_LEN) {
 		ERR(c, p->name_loc, "probe name is %zu characters; the kernel's "
 		    "limit is %d", strlen(p->name), MAX_EVENT_NAME_LEN);
+	} else if (p->letter->latency &&
+		   strlen(p->name) > MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN) {
+		ERR(c, p->name_loc, "a latency probe's name is at most %d "
+		    "characters: its return event adds '__ret'",
+		    MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN);
 	}
 }
 
@@ -904,20 +890,63 @@ static const char *feature_text(struct checker *c, unsigned bit)
 		return "arrays ('TYPE[N]')";
 	case FEAT_BITFIELD:
 		return "bitfields";
+	case FEAT_HIST:
+		return "histogram triggers ('h:')";
+	case FEAT_HIST_BUCKETS:
+		return "'.buckets=N'";
+	case FEAT_SYNTH:
+		return "synthetic events (latency probes)";
+	case FEAT_SYNTH_STRING:
+		return "strings in synthetic events";
+	case FEAT_REF_CTR:
+		return "uprobes with a reference counter, for USDT semaphores";
 	default:
 		return arena_printf(c->arena, "':%s'", feature_name(bit));
 	}
 }
 
-/* What the plan needs that the model says the kernel lacks is an error
- * naming the release; what the model cannot tell for this release is
- * left to the script's check of the target's README, with a warning. */
+/* One feature the model says the kernel lacks is an error naming the
+ * release; one it cannot tell for this release is left to the script's
+ * check of the target's README, with a warning (once a feature). */
+static void require_feature(struct checker *c, struct loc at, unsigned bit)
+{
+	const struct kernel_features *k = &c->opt->kernel;
+	const char *since = feature_since(bit);
+	if (!(k->unknown & bit)) {
+		ERR(c, at, "kernel %s does not take %s%s%s%s", k->release,
+		    feature_text(c, bit), since ? " (kernels from " : "",
+		    since ? since : "", since ? " do)" : "");
+	} else if (!(c->warned & bit)) {
+		c->warned |= bit;
+		WARN(c, at, "surfc does not know whether kernel %s takes "
+		     "%s%s%s%s: the script checks its tracefs before "
+		     "arming", k->release, feature_text(c, bit),
+		     since ? " (kernels from " : "", since ? since : "",
+		     since ? " do)" : "");
+	}
+}
+
+void require_features(struct checker *c, struct loc at, unsigned need)
+{
+	const struct kernel_features *k = &c->opt->kernel;
+	if (!k->release)
+		return; /* no model: the script checks the README */
+	need &= ~k->has;
+	for (unsigned bit = 1; need; bit <<= 1) {
+		if (need & bit)
+			require_feature(c, at, bit);
+		need &= ~bit;
+	}
+}
+
+/* What the plan needs that the model says the kernel lacks; the place is
+ * the type where a type asks for it. */
 static void check_kernel_takes(struct checker *c, const struct arg *a,
 			       const struct argplan *plan)
 {
 	const struct kernel_features *k = &c->opt->kernel;
 	if (!k->release)
-		return; /* no model: the script checks the README */
+		return;
 	unsigned need = plan->features & ~k->has;
 	/* $argN at entry renders as its register where it is lacking. */
 	if (plan->base.kind == FB_ARGN && plan->base.entry)
@@ -929,20 +958,8 @@ static void check_kernel_takes(struct checker *c, const struct arg *a,
 		bool typed = bit & (FEAT_HEX | FEAT_CHAR | FEAT_USTRING |
 				    FEAT_SYMBOL | FEAT_SYMSTR | FEAT_BITFIELD |
 				    FEAT_ARRAY);
-		struct loc at = typed && a->ftype ? a->ftype_loc : a->expr->loc;
-		const char *since = feature_since(bit);
-		if (!(k->unknown & bit)) {
-			ERR(c, at, "kernel %s does not take %s%s%s%s", k->release,
-			    feature_text(c, bit), since ? " (kernels from " : "",
-			    since ? since : "", since ? " do)" : "");
-		} else if (!(c->warned & bit)) {
-			c->warned |= bit;
-			WARN(c, at, "surfc does not know whether kernel %s takes "
-			     "%s%s%s%s: the script checks its tracefs before "
-			     "arming", k->release, feature_text(c, bit),
-			     since ? " (kernels from " : "", since ? since : "",
-			     since ? " do)" : "");
-		}
+		require_feature(c, typed && a->ftype ? a->ftype_loc : a->expr->loc,
+				bit);
 	}
 }
 
@@ -1236,6 +1253,26 @@ static char *free_name(struct checker *c, struct strmap *taken,
 	}
 }
 
+/* A latency probe's return event is its own name and __ret, which no
+ * other probe may have. */
+static void name_return_events(struct checker *c, struct program *prog,
+			       struct strmap *taken)
+{
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (!p->event || !p->letter || !p->letter->latency)
+			continue;
+		char *ret = arena_printf(c->arena, "%s__ret", p->event);
+		const struct probe *q = strmap_put(taken, ret, p);
+		if (q) {
+			c->src = q->src;
+			ERR(c, q->name ? q->name_loc : q->target.loc, "event "
+			    "name '%s' is the return event of the latency probe "
+			    "'%s'", ret, p->event);
+		}
+	}
+}
+
 static void name_events(struct checker *c, struct program *prog)
 {
 	struct strmap taken = {0}, next_suffix = {0};
@@ -1265,10 +1302,14 @@ static void name_events(struct checker *c, struct program *prog)
 		char *base = default_name(c->arena, p);
 		if (!base)
 			continue;
-		if (strlen(base) > MAX_EVENT_NAME_LEN - 4)
-			base[MAX_EVENT_NAME_LEN - 4] = '\0';
+		/* Room for a suffix _N, and for a latency probe's __ret. */
+		size_t room = MAX_EVENT_NAME_LEN - 4 -
+			      (p->letter->latency ? RETURN_SUFFIX_LEN : 0);
+		if (strlen(base) > room)
+			base[room] = '\0';
 		p->event = free_name(c, &taken, &next_suffix, base);
 	}
+	name_return_events(c, prog, &taken);
 	strmap_free(&taken);
 	strmap_free(&next_suffix);
 }
@@ -1337,6 +1378,7 @@ static void check_probe(struct checker *c, struct probe *p)
 	const struct probe_letter *l = check_kind(c, p);
 	if (!l)
 		return;
+	p->letter = l;
 	p->kind = probe_kind_of(l, is_user_target(&p->target));
 	check_probe_name(c, p);
 	unsigned errors = diags_reported(c->dg);
@@ -1348,7 +1390,9 @@ static void check_probe(struct checker *c, struct probe *p)
 		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_reported(c->dg) != errors;
+	hist_read(c, p);
 	check_args(c, p, fn);
+	hist_check(c, p);
 	/* Past the argument limit, every field lookup would scan them all. */
 	if (p->filter && p->nargs <= MAX_TRACE_ARGS) {
 		check_fexpr(c, p, p->filter);

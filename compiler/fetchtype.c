@@ -66,6 +66,14 @@ static const struct fetch_feature {
 	/* The README's own line; Debian 6.1.0-56 lacks it, 6.12.117 has it. */
 	{FEAT_RETURN_ARGN, "kernel return probes support: $retval, $arg<N>",
 	 "6.12", "6.1"},
+	/* Not fetchargs, but what aggregating probes need of a kernel:
+	 * hist triggers came in 4.7, synthetic events and onmatch() in
+	 * 4.17, linear buckets in 5.15, dynamic strings in synthetic events
+	 * in 5.10 (the README's example turned to 'char name[]' then). */
+	{FEAT_HIST, "hist trigger", "4.7", NULL},
+	{FEAT_HIST_BUCKETS, ".buckets=size", "5.15", NULL},
+	{FEAT_SYNTH, "synthetic_events", "4.17", NULL},
+	{FEAT_SYNTH_STRING, "char name[]", "5.10", NULL},
 	/* Not a fetcharg: a uprobe's reference counter, which arms a USDT
 	 * marker's semaphore; the README's place line names it. */
 	{FEAT_REF_CTR, "(ref_ctr_offset)", "4.20", NULL},

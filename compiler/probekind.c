@@ -1,9 +1,11 @@
 /* probekind.c: the one table of probe kinds. A probe starts with a
- * letter (p r e P R U, language.md §2); the letter says where the event
+ * letter (p r e P R l U, language.md §2); the letter says where the event
  * fires and which targets it takes, and the target then says whether it
  * is a kprobe or a uprobe: six kinds in all, each with what tracefs and
- * the script need of it. Everything else asks these rows, never a
- * letter. */
+ * the script need of it. A latency probe (l) is a kprobe at the
+ * function's entry that also times the function to its return; a USDT
+ * marker (U) a uprobe whose %N are the marker's arguments. Everything
+ * else asks these rows, never a letter. */
 #include <string.h>
 
 #include "surfc.h"
@@ -11,13 +13,20 @@
 /* P and R are surftrace's uprobe letters, aliases of p and r that refuse
  * a kernel target. */
 static const struct probe_letter letters[] = {
-	{.text = "p", .site = PROBE_ENTRY, .space = SPACE_EITHER},
-	{.text = "r", .site = PROBE_RETURN, .space = SPACE_EITHER},
-	{.text = "e", .site = PROBE_EVENT, .space = SPACE_NONE},
-	{.text = "P", .site = PROBE_ENTRY, .space = SPACE_USER},
-	{.text = "R", .site = PROBE_RETURN, .space = SPACE_USER},
+	{.text = "p", .what = "entry", .site = PROBE_ENTRY,
+	 .space = SPACE_EITHER},
+	{.text = "r", .what = "return", .site = PROBE_RETURN,
+	 .space = SPACE_EITHER},
+	{.text = "e", .what = "event", .site = PROBE_EVENT, .space = SPACE_NONE},
+	{.text = "P", .what = "user entry", .site = PROBE_ENTRY,
+	 .space = SPACE_USER},
+	{.text = "R", .what = "user return", .site = PROBE_RETURN,
+	 .space = SPACE_USER},
+	{.text = "l", .what = "latency", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .latency = true},
 	/* A USDT marker, PATH:PROVIDER:NAME (bpftrace's usdt:). */
-	{.text = "U", .site = PROBE_ENTRY, .space = SPACE_USER, .marker = true},
+	{.text = "U", .what = "USDT marker", .site = PROBE_ENTRY,
+	 .space = SPACE_USER, .marker = true},
 };
 #define NLETTERS (sizeof(letters) / sizeof(letters[0]))
 
@@ -57,6 +66,13 @@ const char *probe_letter_closest(const char *text)
 	for (size_t i = 0; i < NLETTERS; i++)
 		names[i] = letters[i].text;
 	return closest_name(text, names, NLETTERS);
+}
+
+void put_probe_letters(struct strbuf *sb)
+{
+	for (size_t i = 0; i < NLETTERS; i++)
+		sb_printf(sb, "%s%s (%s)", i ? ", " : "", letters[i].text,
+			  letters[i].what);
 }
 
 const struct probe_kind *probe_kind_of(const struct probe_letter *l,

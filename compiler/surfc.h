@@ -151,8 +151,12 @@ enum feature {
 	FEAT_IMM_VALUE = 1 << 9,  /* \123 */
 	FEAT_IMM_STRING = 1 << 10, /* \"text" */
 	FEAT_RETURN_ARGN = 1 << 11, /* $argN in a kernel return probe */
-	FEAT_REF_CTR = 1 << 12,   /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
-	FEAT_ALL = (1 << 13) - 1,
+	FEAT_HIST = 1 << 12,        /* hist triggers */
+	FEAT_HIST_BUCKETS = 1 << 13, /* .buckets=N */
+	FEAT_SYNTH = 1 << 14,       /* synthetic events, onmatch().trace() */
+	FEAT_SYNTH_STRING = 1 << 15, /* char NAME[] in synthetic events */
+	FEAT_REF_CTR = 1 << 16,      /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
+	FEAT_ALL = (1 << 17) - 1,
 };
 
 struct fetch_type {
@@ -588,10 +592,12 @@ enum probe_space {
 
 /* A kind as written. */
 struct probe_letter {
-	const char *text; /* p r e P R U */
+	const char *text; /* p r e P R l U */
+	const char *what; /* for messages: "entry" */
 	enum probe_site site;
 	enum probe_space space;
-	bool marker;      /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
+	bool latency; /* times the function from entry to return */
+	bool marker;  /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
 };
 
 /* A kind of event: kprobe, kretprobe, uprobe, uretprobe, or an existing
@@ -611,6 +617,8 @@ struct probe_kind {
 /* The letter written as text, or NULL. */
 const struct probe_letter *probe_letter_find(const char *text);
 const char *probe_letter_closest(const char *text);
+/* "p (entry), r (return), ...": every letter, for messages. */
+void put_probe_letters(struct strbuf *);
 /* The kind a letter makes on a target in user space or not. The target
  * decides: a letter's space only says which targets the checker accepts
  * (a P on a kernel target is an error, and meanwhile a kprobe). */
@@ -725,6 +733,7 @@ struct fexpr {
 struct probe {
 	char *kind_text; /* as written */
 	/* The checker's: NULL when kind_text is no kind. */
+	const struct probe_letter *letter;
 	const struct probe_kind *kind;
 	char *name;  /* as written after ':', or NULL */
 	char *event; /* the event name finally used */
@@ -734,11 +743,52 @@ struct probe {
 	size_t nargs;
 	struct fexpr *filter;
 	struct loc filter_loc;
+	char *hist_text;  /* the h: clause after 'h:', or NULL */
+	struct loc hist_loc;
+	struct hist *hist; /* the checker's reading of it */
 	const struct source *src;
 	/* Filled by the checker for the code generator. */
 	struct argplan *plans;
 	bool failed; /* the checks reported an error in it */
 };
+
+/* hist.c: a probe's h: clause, as read and checked. */
+enum hist_mod {
+	HM_NONE,
+	HM_LOG2,
+	HM_BUCKETS,
+	HM_EXECNAME,
+	HM_SYM,
+	HM_SYM_OFFSET,
+	HM_HEX,
+	HM_DESCENDING,
+	HM_ASCENDING,
+};
+
+/* The kernel's limits (kernel/trace/tracing_map.h): keys, values besides
+ * hitcount, sort fields. */
+enum { HIST_MAX_KEYS = 3, HIST_MAX_VALS = 2, HIST_MAX_SORT = 2 };
+
+struct hist_item {
+	const char *name;  /* the field, as the clause and the event name it */
+	enum hist_mod mod;
+	unsigned long long buckets;
+	int arg;           /* the probe's argument it names, or -1 */
+	struct loc loc, mod_loc;
+	bool bad;          /* reported when read: not checked further */
+};
+
+struct hist {
+	struct hist_item keys[HIST_MAX_KEYS], vals[HIST_MAX_VALS],
+		sort[HIST_MAX_SORT];
+	size_t nkeys, nvals, nsort;
+	unsigned long long size; /* 0: the kernel's default */
+	unsigned features;       /* enum feature: what the kernel needs */
+	bool ok;                 /* read without errors */
+};
+
+/* The modifier as the kernel writes it after '.': "log2". */
+const char *hist_mod_name(enum hist_mod);
 
 struct program {
 	struct arena *arena;
@@ -819,6 +869,8 @@ void put_fetch_type(struct strbuf *, const struct fetch_final *);
 /* The event definition line for probe_events, without group quoting. */
 char *probe_definition(const struct probe *, const char *group,
 		       const struct render_target *);
+/* A probe's target as its definition writes it ("vfs_read", "mod:f+4"). */
+void put_target(struct strbuf *, const struct target *);
 /* The definition after "p:GROUP/NAME ": target and arguments. */
 char *probe_target_and_args(const struct probe *,
 			    const struct render_target *);
@@ -848,5 +900,18 @@ void put_probe_origin(FILE *, const struct probe *);
 /* The filter expression as written to tracefs, or NULL. */
 char *probe_filter_text(const struct probe *, const struct arch *);
 void show_program(FILE *, const struct program *, const struct options *);
+
+/* trigger.c: an aggregating probe's texts. The hist trigger, without its
+ * filter (" if FILTER" follows where there is one); a latency probe's
+ * synthetic fields after its name, its return probe's event name, and
+ * the triggers on its entry and its return, whose @GROUP@ and @SYNTH@
+ * stand for the run's event group and synthetic event. */
+char *hist_trigger_text(const struct probe *);
+char *latency_synth_fields(const struct probe *, const struct render_target *);
+char *latency_return_name(const struct probe *);
+char *latency_entry_trigger(const struct probe *);
+char *latency_return_trigger(const struct probe *);
+/* text with every @GROUP@ and @SYNTH@ replaced. */
+char *fill_run_names(const char *text, const char *group, const char *synth);
 
 #endif

@@ -70,6 +70,7 @@ static struct expr *mk_deref(struct parse_ctx *, const char *, struct expr *,
 static struct expr *mk_cast(struct parse_ctx *, struct ctype *, struct expr *,
 			    struct loc);
 static void add_arg(struct parse_ctx *, struct probe *, struct arg *);
+static void set_hist(struct parse_ctx *, struct probe *, char *, struct loc);
 static struct fexpr *mk_logic(struct parse_ctx *, enum fexpr_kind,
 			      struct fexpr *, struct fexpr *, struct loc);
 static struct fexpr *bounded_filter(struct parse_ctx *, struct fexpr *,
@@ -202,6 +203,8 @@ static void yyerror(const YYLTYPE *, yyscan_t, struct parse_ctx *,
 %token SEP "blank"
 %token NEWLINE "end of line"
 %token FILTER "'f:'"
+%token HIST "'h:'"
+%token <str> HISTSPEC "histogram attributes"
 %token ARROW "'->'"
 %token AT_PAREN "'@('"
 %token DOLLAR_PAREN "'$('"
@@ -276,6 +279,7 @@ opt_name
 probe
 	: head
 	| probe SEP arg		{ if ($3) add_arg(pc, $1, $3); $1->loc.end = @3.end; $$ = $1; }
+	| probe SEP HIST HISTSPEC	{ set_hist(pc, $1, $4, @4); $1->loc.end = @4.end; $$ = $1; }
 	| probe SEP filter	{ $1->filter = $3; $1->filter_loc = @3; $1->loc.end = @3.end; $$ = $1; }
 	;
 
@@ -582,6 +586,21 @@ static struct expr *mk_tilde(struct parse_ctx *pc, struct expr *base,
 		cast->fmt_loc = fmt_loc;
 	}
 	return cast;
+}
+
+/* One h: clause a probe: a second would be a second trigger on the same
+ * event, which the kernel refuses as "already exists" when the keys are
+ * the same. */
+static void set_hist(struct parse_ctx *pc, struct probe *p, char *text,
+		     struct loc loc)
+{
+	if (p->hist_text) {
+		diag(pc->diags, pc->src, loc, SEV_ERROR, "a probe takes one "
+		     "'h:' clause; join its keys and values into one");
+		return;
+	}
+	p->hist_text = text;
+	p->hist_loc = loc;
 }
 
 static void add_arg(struct parse_ctx *pc, struct probe *p, struct arg *a)

@@ -4,6 +4,7 @@
 # plain assignments (codegen/script.c), and "main". The data:
 #   surfc_version
 #   convert_awk      runtime-sh/convert.awk
+#   hist_awk         runtime-sh/hist.awk
 #   probe_count      the probes are 1 2 ... probe_count; for each probe ID:
 #   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
 #   probe_ID_letter      p or r (e: empty)
@@ -14,6 +15,15 @@
 #   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
 #                        (the note's bytes at that file offset) or cksum:CRC:SIZE
 #   probe_ID_conversions fields to convert: field=ip,field=b16,...
+#   probe_ID_aggregate   empty (streams), h (a hist trigger on its event)
+#                        or l (a latency probe: a hist trigger on its
+#                        synthetic event, fed by triggers on its entry
+#                        and its return)
+#   probe_ID_hist        its hist trigger, without " if FILTER"
+#   probe_ID_return_name probe_ID_entry_trigger probe_ID_return_trigger
+#                        (l) its return event, and the triggers on its
+#                        entry and return; @GROUP@ and @SYNTH@ in them
+#                        stand for the run's group and synthetic event
 #   kernel_ids       the kernels compiled for: "1 2 ..."; for each kernel K:
 #   kernel_K_release kernel_K_version   its uname -r and /proc/version
 #                        (empty: compiled without a kernel's identity)
@@ -21,6 +31,7 @@
 #   kernel_K_arch kernel_K_big_endian kernel_K_machines (uname -m values)
 #   kernel_K_probes      the probes it arms (--allow-partial leaves some out)
 #   kernel_K_rest kernel_K_filter kernel_K_function kernel_K_features
+#   kernel_K_synth kernel_K_return
 #                        for each of those probes, the id N of the text_N
 #                        that is its field on this kernel
 #   text_N           the texts the kernels share, each once (text_0 empty)
@@ -32,6 +43,8 @@
 #   probe_ID_function    the kernel function that must be probe-able
 #   probe_ID_features    what the probe needs, as the tracefs README names
 #                        it, ';'-separated
+#   probe_ID_synth       (l) its synthetic event's fields
+#   probe_ID_return      (l) its return probe's definition after the name
 #
 # It must run under busybox ash, dash, bash, mksh, posh and yash, with only
 # the utilities busybox has. Every tracefs write goes through
@@ -73,6 +86,12 @@ errlog_base=0          # error_log lines before arming
 exit_status=0
 opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
 opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw='' opt_kernel=''
+opt_interval='' opt_json=''
+streaming=             # some probe streams its events (a reader runs)
+return_ids=            # latency probes whose return probe was defined
+synth_ids=             # latency probes whose synthetic event was written
+triggered_ids=         # probes with triggers written, the latest first
+armed=                 # arming ended: the histograms are worth printing
 running_build_id='' running_build_id_read=''
 # The script's name for messages: read from standard input (ssh HOST sh -s
 # < trace.sh), $0 is the shell's own name.
@@ -95,9 +114,13 @@ usage() {
 		kernel_text="kernels $list"
 	fi
 	cat <<EOF
-usage: sh $script_name [-d SECONDS] [-o FILE] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
+usage: sh $script_name [-d SECONDS] [-o FILE] [-i SECONDS] [-j] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
-  -o FILE     write events to FILE instead of stdout
+  -o FILE     write events (and histograms) to FILE instead of stdout
+  -i SECONDS  print the histograms every SECONDS too (h: and l probes),
+              as counted since the start
+  -j          histograms as JSON lines: {probe, keys, values}, then
+              {probe, hits, entries, dropped}
   -r          raw events: no display conversion of ip_/bNN_ fields
   -s          a kernel stack trace with every event
   -b KB       per-CPU buffer size of this run's instance
@@ -187,9 +210,11 @@ tracefs_write() {
 
 parse_options() {
 	all_probes
-	while getopts d:o:rsb:nlK:fcqh option; do
+	while getopts d:o:i:jrsb:nlK:fcqh option; do
 		case $option in
 		d) opt_duration=$OPTARG ;;
+		i) opt_interval=$OPTARG ;;
+		j) opt_json=1 ;;
 		o) opt_output=$OPTARG ;;
 		r) opt_raw=1 ;;
 		s) opt_stack=1 ;;
@@ -208,6 +233,8 @@ parse_options() {
 	[ $# -eq 0 ] || { usage >&2; exit 2; }
 	case $opt_duration in *[!0-9]*) die 2 "-d takes whole seconds, not '$opt_duration'" ;; esac
 	case $opt_buffer_kb in *[!0-9]*) die 2 "-b takes kilobytes, not '$opt_buffer_kb'" ;; esac
+	case $opt_interval in *[!0-9]*) die 2 "-i takes whole seconds, not '$opt_interval'" ;; esac
+	[ "$opt_interval" != 0 ] || die 2 "-i takes a positive number of seconds"
 	[ "$opt_duration" != 0 ] || die 2 "-d takes a positive number of seconds"
 	[ "$opt_buffer_kb" != 0 ] || die 2 "-b takes a positive number of kilobytes"
 	[ -z "$opt_kernel" ] || [ -n "$opt_dry_run$opt_list" ] ||
@@ -339,7 +366,7 @@ use_kernel() {
 	eval "kernel_release=\$kernel_$1_release kernel_version=\$kernel_$1_version
 		surfc_arch=\$kernel_$1_arch surfc_big_endian=\$kernel_$1_big_endian
 		probe_ids=\$kernel_$1_probes"
-	for field in rest filter function features; do
+	for field in rest filter function features synth return; do
 		eval "set -- \$kernel_${kernel}_$field"
 		for id in $probe_ids; do
 			eval "probe_${id}_$field=\$text_$1"
@@ -633,6 +660,8 @@ preflight() {
 		case $kind in
 		k)
 			[ -f "$tracefs/kprobe_events" ] || { load_probe "$id"; die 3 "this kernel has no kprobe events (CONFIG_KPROBE_EVENTS): $source"; }
+			eval "aggregate=\$probe_${id}_aggregate"
+			[ "$aggregate" != l ] || [ -f "$tracefs/synthetic_events" ] || { load_probe "$id"; die 3 "this kernel has no synthetic events (CONFIG_SYNTH_EVENTS), which latency probes need: $source"; }
 			[ -z "$function" ] || wanted="$wanted $function"
 			;;
 		u)
@@ -669,8 +698,11 @@ arm_failed() {
 		printf 'surfc:   %s\n' "$definition" >&2
 	fi
 	printf 'surfc:   failed: %s\n' "$1" >&2
-	if [ -n "${2:-}" ] && [ -r "$2" ]; then
-		sed 's/^/surfc:   /' "$2" >&2
+	# A filter's words, or a trigger's in the instance's own error_log.
+	said=
+	[ -z "${2:-}" ] || [ ! -r "$2" ] || said=$(cat "$2")
+	if [ -n "$said" ]; then
+		printf '%s\n' "$said" | sed 's/^/surfc:   /' >&2
 	# Else only what the kernel logged since this run began arming.
 	elif [ -r "$tracefs/error_log" ]; then
 		lines=$(wc -l <"$tracefs/error_log")
@@ -686,6 +718,149 @@ define_probes() {
 		[ "$kind" != e ] || continue
 		tracefs_write append "$events_file" "$definition" || definition_refused
 		defined_ids="$defined_ids $id"
+		eval "aggregate=\$probe_${id}_aggregate"
+		[ "$aggregate" != l ] || define_latency
+	done
+}
+
+# define_latency: latency probe id's return probe and synthetic event.
+define_latency() {
+	eval "return_name=\$probe_${id}_return_name rest=\$probe_${id}_return
+		synth_fields=\$probe_${id}_synth"
+	definition="r:$run_name/$return_name $rest"
+	tracefs_write append "$events_file" "$definition" || definition_refused
+	return_ids="$return_ids $id"
+	synth_definition="${run_name}_$id $synth_fields"
+	tracefs_write append "$tracefs/synthetic_events" "$synth_definition" ||
+		arm_failed "the synthetic event $synth_definition"
+	synth_ids="$synth_ids $id"
+}
+
+# fill_run_names TEXT: filled = TEXT with @GROUP@ as this run's group and
+# @SYNTH@ as the synthetic event's name (synth).
+fill_run_names() {
+	filled='' rest=$1
+	while :; do
+		case $rest in
+		*@*) ;;
+		*) filled=$filled$rest; return 0 ;;
+		esac
+		filled=$filled${rest%%@*}
+		rest=@${rest#*@}
+		case $rest in
+		@GROUP@*) filled=$filled$run_name rest=${rest#@GROUP@} ;;
+		@SYNTH@*) filled=$filled$synth rest=${rest#@SYNTH@} ;;
+		*) filled=$filled@ rest=${rest#@} ;;
+		esac
+	done
+}
+
+# aggregate_place ID: probe_dir's, and aggregate, hist, and hist_dir, the
+# event its histogram is on; for a latency probe also synth, return_dir,
+# entry_trigger and return_trigger, with this run's names.
+aggregate_place() {
+	probe_dir "$1"
+	eval "aggregate=\$probe_$1_aggregate hist=\$probe_$1_hist"
+	hist_dir=$event_dir
+	[ "$aggregate" = l ] || return 0
+	synth=${run_name}_$1
+	hist_dir=$instance/events/synthetic/$synth
+	eval "return_name=\$probe_$1_return_name
+		entry_trigger=\$probe_$1_entry_trigger
+		return_trigger=\$probe_$1_return_trigger"
+	return_dir=$instance/events/$run_name/$return_name
+	fill_run_names "$return_trigger"
+	return_trigger=$filled
+}
+
+# self_filter: self = the filter that leaves this run's own processes out,
+# where the kernel cannot (no set_event_notrace_pid).
+self_filter() {
+	self="common_pid!=$shell_pid${reader_pid:+&&common_pid!=$reader_pid}"
+	self="$self${converter_pid:+&&common_pid!=$converter_pid}"
+}
+
+# trigger_condition ID: cond = " if FILTER" for the probe's trigger (an
+# event's own filter never reaches its triggers), or empty.
+trigger_condition() {
+	eval "filter=\$probe_$1_filter"
+	if [ -z "$notrace" ]; then
+		self_filter
+		filter=${filter:+($filter)&&}$self
+	fi
+	cond=${filter:+ if $filter}
+}
+
+# arm_triggers: every aggregating probe's triggers. A latency probe's
+# histogram goes first, then what feeds it: the entry's variables, then
+# the return's match, which needs both. Each is counted in triggers_ID,
+# with its condition in cond_ID, for cleanup to remove exactly them.
+arm_triggers() {
+	for id in $probe_ids; do
+		eval "aggregate=\$probe_${id}_aggregate"
+		[ -n "$aggregate" ] || continue
+		aggregate_place "$id"
+		trigger_condition "$id"
+		eval "cond_$id=\$cond triggers_$id=0"
+		triggered_ids="$id $triggered_ids"
+		if [ "$aggregate" = l ]; then
+			add_trigger "$hist_dir" "$hist"
+			add_trigger "$event_dir" "$entry_trigger$cond"
+			add_trigger "$return_dir" "$return_trigger"
+		else
+			add_trigger "$hist_dir" "$hist$cond"
+		fi
+	done
+}
+
+add_trigger() {
+	tracefs_write append "$1/trigger" "$2" ||
+		arm_failed "the trigger $2" "$instance/error_log"
+	eval "triggers_$id=\$((triggers_$id + 1))"
+}
+
+# remove_triggers: what arm_triggers wrote, the latest first.
+remove_triggers() {
+	for id in $triggered_ids; do
+		aggregate_place "$id"
+		eval "written=\$triggers_$id cond=\$cond_$id"
+		if [ "$aggregate" = l ]; then
+			[ "$written" -lt 3 ] || remove_trigger "$return_dir" "$return_trigger"
+			[ "$written" -lt 2 ] || remove_trigger "$event_dir" "$entry_trigger$cond"
+			[ "$written" -lt 1 ] || remove_trigger "$hist_dir" "$hist"
+		else
+			[ "$written" -lt 1 ] || remove_trigger "$hist_dir" "$hist$cond"
+		fi
+	done
+}
+
+remove_trigger() {
+	tracefs_write append "$1/trigger" "!$2" ||
+		printf 'surfc: cannot remove the trigger %s of %s\n' "$2" "${1#"$instance"/events/}" >&2
+}
+
+# print_hists [HEADER]: every histogram of the run, in the probes' order,
+# to the output; HEADER first, as a comment, in text.
+print_hists() {
+	[ -n "$triggered_ids" ] && [ -z "$opt_dry_run" ] || return 0
+	if [ -n "$opt_output" ]; then
+		put_hists "${1:-}" >>"$opt_output"
+	else
+		put_hists "${1:-}"
+	fi
+}
+
+put_hists() {
+	[ -z "$1" ] || [ -n "$opt_json" ] || printf '# %s\n' "$1"
+	for id in $probe_ids; do
+		eval "aggregate=\$probe_${id}_aggregate"
+		[ -n "$aggregate" ] || continue
+		aggregate_place "$id"
+		unit=
+		[ "$aggregate" != l ] || unit=us
+		awk -v title="$name" -v unit="$unit" -v json="$opt_json" \
+			"$hist_awk" <"$hist_dir/hist" ||
+			printf 'surfc: cannot read the histogram of %s\n' "$name" >&2
 	done
 }
 
@@ -778,14 +953,14 @@ find_live_reader() {
 
 set_filters() {
 	for id in $probe_ids; do
-		eval "filter=\$probe_${id}_filter"
+		eval "filter=\$probe_${id}_filter aggregate=\$probe_${id}_aggregate"
+		[ -z "$aggregate" ] || continue # its trigger has the filter
 		[ -n "$filter" ] || [ -z "$notrace" ] || continue
 		probe_dir "$id"
 		if [ -z "$notrace" ]; then
 			# The kernel has no set_event_notrace_pid: the script's
 			# shell and readers are filtered out by their pids.
-			self="common_pid!=$shell_pid${reader_pid:+&&common_pid!=$reader_pid}"
-			self="$self${converter_pid:+&&common_pid!=$converter_pid}"
+			self_filter
 			filter=${filter:+($filter)&&}$self
 		fi
 		[ -n "$filter" ] || continue
@@ -798,19 +973,27 @@ set_filters() {
 # its events at once), then each existing event. When the group's write
 # is refused, each event is enabled alone, so that the one the kernel
 # refuses is named; cleanup disables the whole group either way.
+# An aggregating probe is never enabled: its triggers turn it on for
+# themselves, and nothing of it reaches the stream. Where the group holds
+# one, its streaming probes are enabled one by one.
 enable_probes() {
-	one_by_one=
+	one_by_one='' group_streams='' whole_group=1
 	for id in $probe_ids; do
-		eval "kind=\$probe_${id}_kind"
-		if [ "$kind" = e ]; then
+		eval "kind=\$probe_${id}_kind aggregate=\$probe_${id}_aggregate"
+		if [ -n "$aggregate" ]; then
+			[ "$kind" = e ] || whole_group=
+		elif [ "$kind" = e ]; then
 			one_by_one="$one_by_one $id"
 		else
-			group_enabled=1
+			group_streams="$group_streams $id"
 		fi
 	done
-	if [ -n "$group_enabled" ] &&
-		! tracefs_write write "$instance/events/$run_name/enable" 1; then
-		one_by_one=$probe_ids
+	if [ -z "$whole_group" ]; then
+		one_by_one="$group_streams$one_by_one"
+	elif [ -n "$group_streams" ]; then
+		group_enabled=1
+		tracefs_write write "$instance/events/$run_name/enable" 1 ||
+			one_by_one="$group_streams$one_by_one"
 	fi
 	for id in $one_by_one; do
 		probe_dir "$id"
@@ -836,27 +1019,38 @@ arm() {
 	[ -z "$opt_buffer_kb" ] || tracefs_write write "$instance/buffer_size_kb" "$opt_buffer_kb" || die 3 "cannot set the buffer size"
 	[ -z "$opt_stack" ] || tracefs_write write "$instance/options/stacktrace" 1 || die 3 "cannot enable stack traces"
 	define_probes
-	start_reader
+	streaming=
+	for id in $probe_ids; do
+		eval "aggregate=\$probe_${id}_aggregate"
+		[ -n "$aggregate" ] || streaming=1
+	done
+	[ -z "$streaming" ] || start_reader
 	set_filters
+	arm_triggers
 	enable_probes
+	armed=1
 }
 
 # ---- stream ----
 
 # stream: until the time is up, or the reader ends (its output closed, or
 # a write failed); a signal ends it through its trap.
+# Where only probes that aggregate run, there is no reader: the time, or
+# a signal, ends it. -i prints the histograms on the way.
 stream() {
 	last_pid=${converter_pid:-$reader_pid}
-	if [ -z "$opt_duration" ]; then
+	if [ -z "$opt_duration$opt_interval" ] && [ -n "$last_pid" ]; then
 		wait "$last_pid"
 		reader_status=$?
 		return 0
 	fi
 	elapsed=0
-	while [ "$elapsed" -lt "$opt_duration" ]; do
-		process_running "$last_pid" || return 0
+	while [ -z "$opt_duration" ] || [ "$elapsed" -lt "$opt_duration" ]; do
+		[ -z "$last_pid" ] || process_running "$last_pid" || return 0
 		sleep 1
 		elapsed=$((elapsed + 1))
+		[ -z "$opt_interval" ] || [ $((elapsed % opt_interval)) != 0 ] ||
+			[ "$elapsed" = "$opt_duration" ] || print_hists "after $elapsed s"
 	done
 }
 
@@ -948,9 +1142,21 @@ cleanup() {
 		ring_buffer_stats
 		[ "$overruns" = 0 ] || say "$overruns events were lost to buffer overruns (try -b)"
 	fi
+	[ -z "$armed" ] || print_hists
+	remove_triggers
+	# A synthetic event goes before the kprobes its triggers joined.
+	for id in $synth_ids; do
+		tracefs_write append "$tracefs/synthetic_events" "!${run_name}_$id" ||
+			printf 'surfc: cannot remove the synthetic event %s\n' "${run_name}_$id" >&2
+	done
 	for id in $defined_ids; do
 		probe_dir "$id"
 		tracefs_write append "$events_file" "-:$run_name/$name"
+	done
+	for id in $return_ids; do
+		probe_dir "$id"
+		eval "return_name=\$probe_${id}_return_name"
+		tracefs_write append "$events_file" "-:$run_name/$return_name"
 	done
 	if [ -n "$made_instance" ] && ! tracefs_write rmdir "$instance"; then
 		printf 'surfc: cannot remove %s (sh %s -c removes it)\n' "$instance" "$script_name" >&2
@@ -1015,6 +1221,21 @@ clean_dead_runs() {
 			status=1
 		fi
 	done
+	# A dead latency probe's synthetic event (removing the instance took
+	# its triggers), before the kprobes.
+	if [ -f "$tracefs/synthetic_events" ]; then
+		events=$(sed -n 's/^\(surfc_[0-9]*_[0-9]*_[0-9]*_[0-9]*\)[^0-9_].*/\1/p' "$tracefs/synthetic_events")
+		for event in $events; do
+			run_state "${event%_*}"
+			[ "$state" = dead ] || { leave_run "$event"; continue; }
+			if tracefs_write append "$tracefs/synthetic_events" "!$event"; then
+				say "removed the synthetic event $event of dead run $run_pid"
+			else
+				say "cannot remove the synthetic event $event"
+				status=1
+			fi
+		done
+	fi
 	for file in kprobe_events uprobe_events; do
 		[ -f "$tracefs/$file" ] || continue
 		# Read the names first: removing them changes the file.
@@ -1056,7 +1277,23 @@ list_kernel_probes() {
 		else
 			printf '  %s\n' "$definition"
 		fi
-		[ -z "$filter" ] || printf '  filter %s\n' "$filter"
+		eval "aggregate=\$probe_${id}_aggregate"
+		if [ -z "$aggregate" ]; then
+			[ -z "$filter" ] || printf '  filter %s\n' "$filter"
+			continue
+		fi
+		instance=
+		aggregate_place "$id"
+		cond=${filter:+ if $filter}
+		if [ "$aggregate" = l ]; then
+			eval "rest=\$probe_${id}_return synth_fields=\$probe_${id}_synth"
+			printf '  r:%s/%s %s\n  synthetic %s %s\n' "$run_name" \
+				"$return_name" "$rest" "$synth" "$synth_fields"
+			printf '  trigger %s %s\n' "${hist_dir#/events/}" "$hist" \
+				"$name" "$entry_trigger$cond" "$return_name" "$return_trigger"
+		else
+			printf '  trigger %s%s\n' "$hist" "$cond"
+		fi
 	done
 }
 
