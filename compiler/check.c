@@ -263,16 +263,18 @@ static void check_usdt_target(struct checker *c, struct probe *p)
 		free(err);
 		return;
 	}
+	/* The sites first: every kernel compiled for must have the same
+	 * probes, whether it takes them or not (--allow-partial). */
+	c->sites = arena_alloc(c->arena, ms.n * sizeof(*c->sites));
+	find_marker(c, t, &ms, plen + 1);
+	if (!t->marker)
+		return;
 	if (ms.arch != c->opt->arch) {
 		ERR(c, sub_loc(t->loc, 0, plen), "%s is built for %s; the probes "
 		    "are compiled for %s", t->path, ms.arch ? ms.arch->name :
 		    "an arch surfc does not know", c->opt->arch->name);
 		return;
 	}
-	c->sites = arena_alloc(c->arena, ms.n * sizeof(*c->sites));
-	find_marker(c, t, &ms, plen + 1);
-	if (!t->marker)
-		return;
 	t->offset = t->marker->offset;
 	/* A semaphore is armed as the uprobe's reference counter, which
 	 * kernels take from 4.20 (fetchtype.c's features[]). */
@@ -1403,15 +1405,16 @@ static void check_probe(struct checker *c, struct probe *p)
 /* A marker inlined at several places has a note, so a site, each; every
  * site is armed, by a copy of the probe on that site put after it (one
  * event each, named as the probe with _1, _2...). The copies are checked
- * in turn, since each site's argument specs may differ. A probe with
- * errors is not copied: its errors are reported once. */
+ * in turn, since each site's argument specs may differ; the copies of a
+ * probe with errors fail with it, their errors reported once. */
 static void split_sites(struct checker *c, struct program *prog, size_t i)
 {
 	struct probe *p = prog->probes[i];
-	for (size_t k = 0; !p->failed && k < c->nsites; k++) {
+	for (size_t k = 0; k < c->nsites; k++) {
 		struct probe *q = arena_alloc(c->arena, sizeof(*q));
 		*q = *p;
 		q->plans = NULL;
+		q->target.origin = p;
 		q->target.marker = c->sites[k];
 		q->target.offset = c->sites[k]->offset;
 		if (p->name)
@@ -1429,6 +1432,13 @@ void check_program(struct program *prog, const struct options *opt,
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		unsigned errors = diags_reported(dg);
+		if (p->target.origin && p->target.origin->failed) {
+			/* Reported on the probe written; what every kernel
+			 * shares (the arguments' conversions) is its. */
+			p->failed = true;
+			p->plans = p->target.origin->plans;
+			continue;
+		}
 		check_probe(&c, p);
 		p->failed = diags_reported(dg) != errors;
 		split_sites(&c, prog, i);

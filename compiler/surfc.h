@@ -648,6 +648,8 @@ struct target {
 	const char *clone; /* the clone symbol to probe (foo.isra.0), if any */
 	char *provider, *marker_name;         /* USDT */
 	const struct usdt_marker *marker;     /* USDT: the site probed */
+	/* USDT: a copy of this probe, for another site of its marker */
+	const struct probe *origin;
 	unsigned long long offset;
 	bool has_offset;
 	struct loc loc, sym_loc, off_loc;
