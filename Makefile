@@ -50,8 +50,10 @@ SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/elfinfo.c compiler/types/btfhub.c \
-	compiler/types/dwarfsrc.c compiler/typecheck.c compiler/describe.c \
-	codegen/fetcharg.c codegen/trigger.c codegen/show.c codegen/script.c grammar/parse.c
+	compiler/types/dwarfsrc.c compiler/types/events.c \
+	compiler/typecheck.c compiler/describe.c compiler/list.c \
+	codegen/fetcharg.c codegen/trigger.c codegen/show.c codegen/script.c \
+	grammar/parse.c
 LIB_OBJS := $(SRCS:%.c=$(BUILD)/%.o) $(BUILD)/grammar/parser.o \
 	$(BUILD)/grammar/lexer.o $(BUILD)/runtime.o
 MAIN_OBJ := $(BUILD)/compiler/main.o

@@ -1061,7 +1061,7 @@ static void check_args(struct checker *c, struct probe *p,
 
 static const char *const common_fields[] = {
 	"common_pid", "comm", "COMM", "cpu", "CPU", "common_flags",
-	"common_preempt_count"};
+	"common_preempt_count", "common_type"};
 #define NCOMMON (sizeof(common_fields) / sizeof(common_fields[0]))
 
 /* The value kind of a filter field; false when the field is unknown. */
@@ -1086,23 +1086,35 @@ static bool field_kind(const struct probe *p, const char *name,
 			return true;
 		}
 	}
-	/* An existing event's fields are known only with its format. */
+	for (size_t i = 0; i < p->nfields; i++) {
+		if (!strcmp(p->fields[i].name, name)) {
+			*kind = p->fields[i].value;
+			return true;
+		}
+	}
+	/* An existing event's fields are known only with its format, or
+	 * from the kernel's types (typecheck_event). */
 	*kind = VAL_UNKNOWN;
-	return p->kind->site == PROBE_EVENT;
+	return p->kind->site == PROBE_EVENT && !p->has_fields;
 }
 
 static void unknown_field(struct checker *c, const struct probe *p,
 			  const struct fexpr *f)
 {
-	const char **names = xmalloc((p->nargs + NCOMMON) * sizeof(*names));
+	const char **names = xmalloc((p->nargs + p->nfields + NCOMMON) *
+				     sizeof(*names));
 	size_t n = 0;
 	for (size_t i = 0; i < p->nargs; i++)
 		names[n++] = p->args[i].name;
+	for (size_t i = 0; i < p->nfields; i++)
+		names[n++] = p->fields[i].name;
 	for (size_t i = 0; i < NCOMMON; i++)
 		names[n++] = common_fields[i];
 	SUGGEST(c, f->field_loc, closest_name(f->field, names, n),
-		"the fields are this probe's arguments, common_pid, comm and "
-		"cpu", "unknown field '%s' in filter", f->field);
+		p->has_fields ? "the fields are the event's own (surfc "
+		"--describe GROUP/EVENT), common_pid, comm and cpu"
+		: "the fields are this probe's arguments, common_pid, comm "
+		"and cpu", "unknown field '%s' in filter", f->field);
 	free(names);
 }
 
@@ -1386,7 +1398,9 @@ static void check_probe(struct checker *c, struct probe *p)
 	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
-	if (diags_reported(c->dg) == errors)
+	if (diags_reported(c->dg) == errors && p->kind->site == PROBE_EVENT)
+		typecheck_event(c->opt, c->dg, p);
+	else if (diags_reported(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);
 	if (fn && fn->is_clone)
 		p->target.clone = fn->name;

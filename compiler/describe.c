@@ -2,7 +2,11 @@
  * whichever type source is in use:
  *
  *   surfc --describe 'struct sk_buff'   members, offsets, sizes, bitfields
- *   surfc --describe kernel_clone       prototype, where each argument is */
+ *   surfc --describe sk_buff            the same, when no function has
+ *                                       the name
+ *   surfc --describe kernel_clone       prototype, where each argument is
+ *   surfc --describe sched/sched_switch an event's fields (its format) */
+#include <stdlib.h>
 #include <string.h>
 
 #include "surfc.h"
@@ -87,6 +91,11 @@ static int describe_type(FILE *f, struct typesrc *ts, const char *what)
 		}
 	}
 	struct type *t = ts->ops->named(ts, kind, name);
+	/* A bare name that is no typedef: a struct's, then a union's tag. */
+	if (!t && kind == CT_NAMED)
+		t = ts->ops->named(ts, CT_STRUCT, name);
+	if (!t && kind == CT_NAMED)
+		t = ts->ops->named(ts, CT_UNION, name);
 	if (!t)
 		return 1;
 	if (t->kind != TY_STRUCT && t->kind != TY_UNION) {
@@ -95,11 +104,60 @@ static int describe_type(FILE *f, struct typesrc *ts, const char *what)
 		fprintf(f, " (%llu bytes)\n", t->size);
 		return 0;
 	}
+	describe_struct(f, ts, t, name);
+	return 0;
+}
+
+void describe_struct(FILE *f, struct typesrc *ts, struct type *t,
+		     const char *name)
+{
 	fprintf(f, "%s %s {\n", t->kind == TY_UNION ? "union" : "struct",
 		t->name ? t->name : name);
 	put_members(f, ts, t, 0, 1);
 	fprintf(f, "};%*s/* size: %llu */\n", 54, "", t->size);
-	return 0;
+}
+
+static const char *const value_names[] = {
+	[VAL_UNKNOWN] = "", [VAL_NUM] = "number", [VAL_STR] = "string"};
+
+static void put_fields(FILE *f, struct typesrc *ts,
+		       const struct event_field *v, size_t n, int depth)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *d = v[i].dynamic
+			? arena_printf(ts->arena, "__data_loc char[] %s", v[i].name)
+			: decl(ts->arena, v[i].type, v[i].name);
+		int used = (int)strlen(d) + 1 + depth;
+		fprintf(f, "%*s%s;%*s/* %5llu %5llu */%s%s\n", depth, "", d,
+			used < 56 ? 56 - used : 1, "", v[i].offset,
+			v[i].type->size, v[i].value ? " " : "",
+			value_names[v[i].value]);
+	}
+}
+
+/* The fields as the event's format file lists them past the common
+ * ones, with how a filter compares each; of each class, when the types
+ * cannot tell which is the event's. */
+void describe_event(FILE *f, struct typesrc *ts, const struct trace_event *ev)
+{
+	size_t n;
+	fprintf(f, "%s\n", event_path(ts->arena, ev));
+	if (!event_fields(ts, ev, &n)) {
+		fprintf(f, "  (its fields are not in the types: the kernel "
+			"makes them)\n");
+		return;
+	}
+	if (ev->nclasses == 1) {
+		put_fields(f, ts, event_fields(ts, ev, &n), n, 2);
+		return;
+	}
+	fprintf(f, "  (the types do not say which of %zu classes it uses)\n",
+		ev->nclasses);
+	for (size_t i = 0; i < ev->nclasses; i++) {
+		const struct event_field *v = event_class_fields(ts, ev, i, &n);
+		fprintf(f, "  class %s:\n", ev->classes[i]);
+		put_fields(f, ts, v, n, 4);
+	}
 }
 
 /* Where parameter i is at entry, as the fetcharg a probe would use. */
@@ -114,8 +172,7 @@ static bool param_location(struct strbuf *sb, struct arena *ar,
 	return true;
 }
 
-static int describe_function(FILE *f, const struct options *opt,
-			     const char *name)
+int describe_function(FILE *f, const struct options *opt, const char *name)
 {
 	struct typesrc *ts = opt->types;
 	const struct func_info *fn = ts->ops->function(ts, name);
@@ -154,6 +211,59 @@ static int describe_function(FILE *f, const struct options *opt,
 	return 0;
 }
 
+/* The closest function, struct or union name, for "did you mean": a
+ * renamed function (typesrc_closest_function's prefix rule) first. The
+ * types' names are used only where they are cheap to list (BTF). */
+static const char *closest_described(struct typesrc *ts, const char *what)
+{
+	const char *fn = typesrc_closest_function(ts, what);
+	if (fn && !strncmp(fn, what, strlen(what)))
+		return fn;
+	size_t nf, ns = 0, nu = 0;
+	const char *const *fns = ts->ops->function_names(ts, &nf);
+	const char *const *ss = ts->ops->type_names
+		? ts->ops->type_names(ts, CT_STRUCT, &ns) : NULL;
+	const char *const *us = ts->ops->type_names
+		? ts->ops->type_names(ts, CT_UNION, &nu) : NULL;
+	const char **all = xmalloc((nf + ns + nu + 1) * sizeof(*all));
+	memcpy(all, fns, nf * sizeof(*all));
+	if (ns)
+		memcpy(all + nf, ss, ns * sizeof(*all));
+	if (nu)
+		memcpy(all + nf + ns, us, nu * sizeof(*all));
+	const char *near = closest_name(what, all, nf + ns + nu);
+	free(all);
+	return near;
+}
+
+/* GROUP/EVENT */
+static int describe_event_named(FILE *f, struct typesrc *ts, const char *what,
+				const char *slash, struct diags *dg)
+{
+	char *group = arena_strndup(ts->arena, what, (size_t)(slash - what));
+	const struct trace_event *ev = typesrc_event(ts, group, slash + 1);
+	if (ev) {
+		describe_event(f, ts, ev);
+		return 0;
+	}
+	size_t n, k = 0;
+	const struct trace_event *all = ts->ops->events(ts, &n);
+	const char **names = xmalloc((n + 1) * sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[k++] = all[i].name;
+	const char *near = closest_name(slash + 1, names, k);
+	const struct trace_event *ev_near = near ? typesrc_event(ts, NULL, near)
+						 : NULL;
+	free(names);
+	/* Where the types do not say the group, the one written. */
+	const char *path = !ev_near ? NULL : ev_near->group
+		? event_path(ts->arena, ev_near)
+		: arena_printf(ts->arena, "%s/%s", group, ev_near->name);
+	diag_suggest(dg, NULL, (struct loc){0, 0}, path, NULL,
+		     "no event '%s' in the kernel's types", what);
+	return 1;
+}
+
 int describe(FILE *f, const struct options *opt, const char *what,
 	     struct diags *dg)
 {
@@ -164,12 +274,15 @@ int describe(FILE *f, const struct options *opt, const char *what,
 			   "pass --btf FILE or --vmlinux FILE");
 		return 1;
 	}
+	const char *slash = strchr(what, '/');
+	if (slash)
+		return describe_event_named(f, opt->types, what, slash, dg);
 	if (!is_type && describe_function(f, opt, what) == 0)
 		return 0;
 	if (describe_type(f, opt->types, what) == 0)
 		return 0;
 	diag_suggest(dg, NULL, (struct loc){0, 0}, is_type ? NULL :
-		     typesrc_closest_function(opt->types, what), NULL,
+		     closest_described(opt->types, what), NULL,
 		     "no function or type '%s' in the kernel's types", what);
 	return 1;
 }

@@ -271,6 +271,18 @@ static void belongs_to_prev(struct diags *d, struct diagnostic *g)
 	g->is_note_of_prev = true;
 }
 
+static struct diagnostic *at_source(struct diagnostic *g,
+				    const struct source *src, struct loc loc)
+{
+	g->src = src;
+	g->loc = loc;
+	unsigned line, col;
+	source_linecol(src, loc.start, &line, &col);
+	g->src_key = src->id;
+	g->line_key = line;
+	return g;
+}
+
 void diag(struct diags *d, const struct source *src, struct loc loc,
 	  enum severity sev, const char *fmt, ...)
 {
@@ -278,13 +290,18 @@ void diag(struct diags *d, const struct source *src, struct loc loc,
 	va_start(ap, fmt);
 	struct diagnostic *g = push(d, sev, fmt, ap);
 	va_end(ap);
-	g->src = src;
-	g->loc = loc;
-	unsigned line, col;
-	source_linecol(src, loc.start, &line, &col);
-	g->src_key = src->id;
-	g->line_key = line;
-	belongs_to_prev(d, g);
+	belongs_to_prev(d, at_source(g, src, loc));
+	merge_same(d);
+}
+
+void diag_note_alone(struct diags *d, const struct source *src,
+		     struct loc loc, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct diagnostic *g = push(d, SEV_NOTE, fmt, ap);
+	va_end(ap);
+	at_source(g, src, loc)->group = g->seq;
 	merge_same(d);
 }
 
@@ -446,7 +463,7 @@ static void print_text(FILE *f, const struct diags *d,
 }
 
 /* s is sanitized first: only valid UTF-8 reaches the output. */
-static void json_string(FILE *f, const char *raw)
+void put_json_string(FILE *f, const char *raw)
 {
 	char *safe = sanitize(raw, strlen(raw));
 	const char *s = safe;
@@ -482,15 +499,15 @@ static void print_json(FILE *f, const struct diagnostic *g)
 		if (end > line_end && line_end > g->loc.start)
 			end = line_end;
 		end_col = col + (end - g->loc.start);
-		json_string(f, g->src->name);
+		put_json_string(f, g->src->name);
 	} else {
-		json_string(f, g->where);
+		put_json_string(f, g->where);
 	}
 	fprintf(f, ",\"line\":%u,\"column\":%u,\"end_column\":%u,\"severity\":",
 		line, col, end_col);
-	json_string(f, sev_name[g->sev]);
+	put_json_string(f, sev_name[g->sev]);
 	fputs(",\"message\":", f);
-	json_string(f, g->msg);
+	put_json_string(f, g->msg);
 	fprintf(f, ",\"id\":%u", g->id);
 	if (g->parent)
 		fprintf(f, ",\"parent\":%u", g->parent);

@@ -70,10 +70,10 @@ static const struct fetch_feature {
 	 * hist triggers came in 4.7, synthetic events and onmatch() in
 	 * 4.17, linear buckets in 5.15, dynamic strings in synthetic events
 	 * in 5.10 (the README's example turned to 'char name[]' then). */
-	{FEAT_HIST, "hist trigger", "4.7", NULL},
-	{FEAT_HIST_BUCKETS, ".buckets=size", "5.15", NULL},
-	{FEAT_SYNTH, "synthetic_events", "4.17", NULL},
-	{FEAT_SYNTH_STRING, "char name[]", "5.10", NULL},
+	{FEAT_HIST, "hist trigger", "4.7", "4.6"},
+	{FEAT_HIST_BUCKETS, ".buckets=size", "5.15", "5.14"},
+	{FEAT_SYNTH, "synthetic_events", "4.17", "4.16"},
+	{FEAT_SYNTH_STRING, "char name[]", "5.10", "5.9"},
 	/* Not a fetcharg: a uprobe's reference counter, which arms a USDT
 	 * marker's semaphore; the README's place line names it. */
 	{FEAT_REF_CTR, "(ref_ctr_offset)", "4.20", NULL},

@@ -493,19 +493,15 @@ static void check_sort(struct checker *c, const struct probe *p,
 	(void)p;
 }
 
-/* A latency probe hands what its clause names to a synthetic event:
- * numbers and strings only. */
-static void check_carried(struct checker *c, const struct probe *p,
-			  const struct hist_item *item, unsigned *features)
+/* A latency probe hands what its clause names to a synthetic event; a
+ * string needs a kernel that takes strings there. (What is neither a
+ * number nor a string is no key or value, and was reported as such.) */
+static unsigned carried_features(const struct probe *p,
+				 const struct hist_item *item)
 {
-	if (item->arg < 0)
-		return;
-	enum field_value value = arg_value(&p->plans[item->arg]);
-	if (value == FV_STRING)
-		*features |= FEAT_SYNTH_STRING;
-	else if (value == FV_OTHER)
-		ERR(c, item->loc, "a latency probe carries numbers and strings "
-		    "from entry to return; '%s' is neither", item->name);
+	if (item->arg < 0 || arg_value(&p->plans[item->arg]) != FV_STRING)
+		return 0;
+	return FEAT_SYNTH_STRING;
 }
 
 void hist_check(struct checker *c, struct probe *p)
@@ -526,14 +522,14 @@ void hist_check(struct checker *c, struct probe *p)
 		if (h->keys[i].mod == HM_BUCKETS)
 			features |= FEAT_HIST_BUCKETS;
 		if (p->letter->latency)
-			check_carried(c, p, &h->keys[i], &features);
+			features |= carried_features(p, &h->keys[i]);
 	}
 	for (size_t i = 0; i < h->nvals; i++) {
 		if (h->vals[i].bad)
 			continue;
 		check_value(c, p, &h->vals[i]);
 		if (p->letter->latency)
-			check_carried(c, p, &h->vals[i], &features);
+			features |= carried_features(p, &h->vals[i]);
 	}
 	for (size_t i = 0; i < h->nsort; i++)
 		if (!h->sort[i].bad)

@@ -41,6 +41,8 @@ struct cli {
 	char **exprs;
 	size_t nexprs;
 	const char *describe;
+	bool list;
+	struct list_options list_opt;
 	char *cmdline;
 	const char *kernel_release; /* given before any --btf/--vmlinux */
 	unsigned max_errors;
@@ -49,6 +51,7 @@ struct cli {
 static const char usage_text[] =
 	"usage: surfc [options] FILE...\n"
 	"       surfc [options] -e PROBE [-e PROBE]...\n"
+	"       surfc [options] --list [-v] [GLOB]\n"
 	"\n"
 	"Compiles structured probe expressions into ftrace kprobe/uprobe\n"
 	"definitions and a standalone POSIX shell script that arms them.\n"
@@ -60,10 +63,17 @@ static const char usage_text[] =
 	"      --check             check the probes, write nothing\n"
 	"      --dump-ast          print the syntax tree\n"
 	"      --describe WHAT     print a function's prototype and where its\n"
-	"                          arguments are, or a struct's layout\n"
-	"                          ('struct sk_buff'), from the kernel's types;\n"
-	"                          or a binary's USDT markers (PATH or\n"
-	"                          PATH:PROVIDER:NAME)\n"
+	"                          arguments are, a struct's layout ('struct\n"
+	"                          sk_buff', or sk_buff) or an event's fields\n"
+	"                          (sched/sched_switch), from the kernel's types;\n"
+	"                          or a binary's USDT markers (/PATH or\n"
+	"                          /PATH:PROVIDER:NAME)\n"
+	"      --list [GLOB]       print the functions, events (GROUP/EVENT) and\n"
+	"                          structs ('struct NAME') whose names match the\n"
+	"                          shell glob, one a line, sorted\n"
+	"  -v, --verbose           with --list: what --describe says of each\n"
+	"      --list-format=FORMAT\n"
+	"                          text (default) or json (one object a line)\n"
 	"      --arch ARCH         target architecture (default: the host's)\n"
 	"      --btf FILE          kernel types from BTF (raw or ELF .BTF)\n"
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
@@ -104,6 +114,8 @@ enum {
 	OPT_MAX_ERRORS,
 	OPT_ALLOW_PARTIAL,
 	OPT_BTF_DIR,
+	OPT_LIST,
+	OPT_LIST_FORMAT,
 };
 
 static const struct option long_options[] = {
@@ -120,6 +132,9 @@ static const struct option long_options[] = {
 	{"colour", optional_argument, NULL, OPT_COLOR},
 	{"diagnostics-format", required_argument, NULL, OPT_DIAG_FORMAT},
 	{"describe", required_argument, NULL, OPT_DESCRIBE},
+	{"list", no_argument, NULL, OPT_LIST},
+	{"list-format", required_argument, NULL, OPT_LIST_FORMAT},
+	{"verbose", no_argument, NULL, 'v'},
 	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
 	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
 	{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
@@ -183,6 +198,22 @@ static void cli_free(struct cli *cli)
 	free(cli->cmdline);
 }
 
+/* --list takes at most one word, its GLOB, and no probes. Returns -1 to
+ * go on, or the exit status. */
+static int list_arguments(int argc, char **argv, struct cli *cli)
+{
+	if (cli->describe || cli->nexprs || cli->mode != MODE_SCRIPT ||
+	    cli->output)
+		return usage_error("%s", "--list goes with neither probes nor "
+				   "--describe, -S, --check, --dump-ast or -o");
+	if (argc - optind > 1)
+		return usage_error("--list takes one GLOB; quote it ('%s' "
+				   "follows)", argv[optind + 1]);
+	cli->list_opt.glob = optind < argc ? argv[optind] : NULL;
+	optind = argc; /* the GLOB is no FILE */
+	return -1;
+}
+
 /* Returns -1 to go on, or the exit status. */
 static int parse_cli(int argc, char **argv, struct cli *cli)
 {
@@ -190,7 +221,7 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 	cli->exprs = xmalloc((size_t)argc * sizeof(char *));
 
 	opterr = 0; /* our own messages: getopt's name the binary's path */
-	while ((c = getopt_long(argc, argv, ":e:o:ShV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":e:o:ShvV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'e':
 			cli->exprs[cli->nexprs++] = optarg;
@@ -243,6 +274,18 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		case OPT_DESCRIBE:
 			cli->describe = optarg;
 			break;
+		case OPT_LIST:
+			cli->list = true;
+			break;
+		case 'v':
+			cli->list_opt.verbose = true;
+			break;
+		case OPT_LIST_FORMAT:
+			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
+				return usage_error("--list-format takes text or "
+						   "json, not '%s'", optarg);
+			cli->list_opt.json = !strcmp(optarg, "json");
+			break;
 		case OPT_KERNEL_RELEASE:
 			if (cli->ntypes && cli->types[cli->ntypes - 1].from_dir)
 				return usage_error("%s", "--kernel-release names the "
@@ -278,6 +321,10 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 					   argv[optind - 1]);
 		}
 	}
+	if (cli->list)
+		return list_arguments(argc, argv, cli);
+	if (cli->list_opt.verbose || cli->list_opt.json)
+		return usage_error("%s", "-v and --list-format go with --list");
 	if (optind == argc && cli->nexprs == 0 && !cli->describe)
 		return usage_error("%s", "no input: give a FILE or -e PROBE");
 	if (cli->no_types && cli->ntypes)
@@ -421,7 +468,7 @@ static bool open_kernel(const struct cli *cli, const struct type_flag *f,
 		opt->types->id.version = NULL;
 	}
 	if (!opt->types->id.release && cli->mode == MODE_SCRIPT &&
-	    !cli->describe)
+	    !cli->describe && !cli->list)
 		diag_plain(dg, path, SEV_WARNING, "these types do not say which "
 			   "kernel they belong to, so the script will arm on any "
 			   "kernel: pass --kernel-release (the target's uname -r)");
@@ -580,15 +627,19 @@ static bool distinct_kernels(const struct build *b, size_t n,
 	return ok;
 }
 
+/* --describe and --list: once a kernel, under a header when several. */
 static int describe_all(const struct cli *cli, const struct build *b,
 			size_t n, struct diags *dg)
 {
 	int status = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (n > 1)
+		if (n > 1 && !cli->list_opt.json)
 			printf("%s== %s (%s)\n", i ? "\n" : "", b[i].label,
 			       b[i].opt.arch->name);
-		int s = describe(stdout, &b[i].opt, cli->describe, dg);
+		struct list_options lo = cli->list_opt;
+		lo.kernel = n > 1 ? b[i].label : NULL;
+		int s = cli->list ? list_kernel(stdout, &b[i].opt, &lo, dg)
+				  : describe(stdout, &b[i].opt, cli->describe, dg);
 		status = s > status ? s : status;
 	}
 	return status;
@@ -650,8 +701,9 @@ static void show_all(const struct cli *cli, const struct build *b, size_t n,
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg, const char ***labels)
 {
-	/* A binary's USDT markers (a PATH has a '/') need no kernel. */
-	if (cli->describe && strchr(cli->describe, '/'))
+	/* A binary's USDT markers need no kernel. Its PATH is absolute,
+	 * which tells it from GROUP/EVENT. */
+	if (cli->describe && cli->describe[0] == '/')
 		return usdt_describe(stdout, cli->describe, dg);
 	struct options base = {
 		.no_types = cli->no_types,
@@ -668,11 +720,12 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	struct build *b = open_kernels(cli, &base, &n, dg);
 	if (!b)
 		return 1;
-	if (!cli->describe && !distinct_kernels(b, n, dg)) {
+	bool inspect = cli->describe || cli->list;
+	if (!inspect && !distinct_kernels(b, n, dg)) {
 		close_kernels(b, n);
 		return 1;
 	}
-	if (cli->describe) {
+	if (inspect) {
 		int status = describe_all(cli, b, n, dg);
 		close_kernels(b, n);
 		return status;

@@ -108,6 +108,10 @@ void diags_free(struct diags *);
 void diags_set_max_errors(struct diags *, unsigned max);
 void diag(struct diags *, const struct source *, struct loc, enum severity,
 	  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* A note of its own, not about the diagnostic before it (which is what
+ * diag()'s notes explain). */
+void diag_note_alone(struct diags *, const struct source *, struct loc,
+		     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* A diagnostic with no source position (file could not be read...). */
 void diag_plain(struct diags *, const char *where, enum severity,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -129,6 +133,8 @@ void diags_downgrade(struct diags *, const struct source *,
 		     struct loc range, const char *why);
 /* Prints what was collected since the last flush, in source order. */
 void diags_flush(struct diags *, FILE *);
+/* raw as a JSON string, quoted; only valid UTF-8 is written. */
+void put_json_string(FILE *, const char *raw);
 /* The errors to print (each once, after merging and downgrades). */
 unsigned diags_errors(const struct diags *);
 /* The errors reported so far, each time: whether a step reported one. */
@@ -517,6 +523,25 @@ struct func_info {
 
 struct typesrc;
 
+/* A trace event as the types show it: its fields are the members of
+ * struct trace_event_raw_CLASS, CLASS being the DECLARE_EVENT_CLASS it
+ * uses (its own name for a TRACE_EVENT). */
+struct trace_event {
+	const char *name;
+	const char *group;          /* TRACE_SYSTEM; NULL: the types do not say */
+	const char *const *classes; /* its class, or every class it may use */
+	size_t nclasses;            /* when the types cannot tell which (BTF) */
+};
+
+/* One field of an event's format file, as a filter sees it. */
+struct event_field {
+	const char *name;   /* __data_loc_NAME's NAME */
+	struct type *type;  /* its member's type; u32 for a __data_loc */
+	unsigned long long offset; /* in bytes, ent included */
+	enum value_kind value; /* VAL_UNKNOWN: the classes disagree */
+	bool dynamic;       /* a __data_loc (or __rel_loc) string */
+};
+
 struct typesrc_ops {
 	const char *kind; /* "BTF", "DWARF", for messages */
 	/* Capabilities, so that callers never compare kinds: */
@@ -530,6 +555,15 @@ struct typesrc_ops {
 	 * them cheaply (DWARF). */
 	const char *const *(*type_names)(struct typesrc *, enum ctype_kind,
 					 size_t *n);
+	/* The same, however costly (surfc --list). */
+	const char *const *(*all_type_names)(struct typesrc *,
+					     enum ctype_kind, size_t *n);
+	/* Every trace event of the kernel's own, sorted by name then group
+	 * (types/events.c's event_cmp); n 0 when the types show none. */
+	const struct trace_event *(*events)(struct typesrc *, size_t *n);
+	/* struct trace_event_raw_CLASS of the event's class i, or NULL. */
+	struct type *(*raw_struct)(struct typesrc *, const struct trace_event *,
+				   size_t i);
 	void (*close)(struct typesrc *);
 };
 
@@ -573,6 +607,24 @@ void type_complete(struct typesrc *, struct type *);
 /* "struct task_struct *", "unsigned int", "char[16]" */
 char *type_name(struct arena *, const struct type *);
 const char *typesrc_closest_function(struct typesrc *, const char *name);
+/* types/events.c: what the backends' events have in common. */
+int event_cmp(const void *, const void *);
+/* The event NAME (in group, when the types know groups), or NULL. */
+const struct trace_event *typesrc_event(struct typesrc *, const char *group,
+					const char *name);
+/* Does any event of the types belong to group? */
+bool typesrc_has_group(struct typesrc *, const char *group);
+/* The fields of ev past the common ones, in order; NULL and *n 0 when
+ * no class of it has a raw struct in the types. Of several classes, the
+ * fields of any (a field is VAL_UNKNOWN where they disagree). */
+const struct event_field *event_fields(struct typesrc *,
+				       const struct trace_event *, size_t *n);
+/* The fields of the event's class i alone. */
+const struct event_field *event_class_fields(struct typesrc *,
+					     const struct trace_event *,
+					     size_t i, size_t *n);
+/* "GROUP/EVENT"; GROUP is "*" when the types do not say it. */
+char *event_path(struct arena *, const struct trace_event *);
 
 /* probekind.c: what a probe's kind means, in one table: the letters a
  * probe starts with, and the kinds of event they make once the target
@@ -751,6 +803,10 @@ struct probe {
 	const struct source *src;
 	/* Filled by the checker for the code generator. */
 	struct argplan *plans;
+	/* An 'e' probe's fields from the kernel's types (has_fields). */
+	const struct event_field *fields;
+	size_t nfields;
+	bool has_fields;
 	bool failed; /* the checks reported an error in it */
 };
 
@@ -841,12 +897,28 @@ const struct func_info *typecheck_function(const struct options *,
 					   struct diags *, const struct probe *);
 /* Builds the plan of a structured argument; given is the :TYPE written,
  * already in plan->type (type NULL when none was). */
+/* An 'e' probe's event, and its fields for the filter's checks. */
+void typecheck_event(const struct options *, struct diags *, struct probe *);
 bool typecheck_arg(const struct options *, struct diags *,
 		   const struct probe *, const struct func_info *,
 		   const struct arg *, char fmt, struct argplan *);
 
 /* describe.c: surfc --describe. Returns the exit status. */
 int describe(FILE *, const struct options *, const char *what, struct diags *);
+/* The parts of describe, for surfc --list -v: 0 when found. */
+int describe_function(FILE *, const struct options *, const char *name);
+void describe_struct(FILE *, struct typesrc *, struct type *, const char *name);
+void describe_event(FILE *, struct typesrc *, const struct trace_event *);
+
+/* list.c: surfc --list [GLOB]. */
+struct list_options {
+	const char *glob;  /* a shell glob; NULL: everything */
+	bool verbose;      /* what describe says of each */
+	bool json;         /* one JSON object a line */
+	const char *kernel; /* for JSON, the kernel's name when several */
+};
+int list_kernel(FILE *, const struct options *, const struct list_options *,
+		struct diags *);
 
 /* codegen/: fetch plans to tracefs text. */
 

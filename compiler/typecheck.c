@@ -812,3 +812,75 @@ const struct func_info *typecheck_function(const struct options *opt,
 		     "(--vmlinux) knows their clones");
 	return NULL;
 }
+
+/* ---- trace events ---- */
+
+/* The names of the events in group (every event's, when group is NULL),
+ * for "did you mean". */
+static const char **event_names(struct typesrc *ts, const char *group,
+				size_t *count)
+{
+	size_t n;
+	const struct trace_event *ev = ts->ops->events(ts, &n);
+	const char **v = xmalloc((n + 1) * sizeof(*v));
+	*count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!group || (ev[i].group && !strcmp(ev[i].group, group)))
+			v[(*count)++] = ev[i].name;
+	return v;
+}
+
+/* An event the types lack: a typo when its group is one of the types'
+ * (DWARF knows groups) or, where they know none (BTF), when a close name
+ * exists; otherwise a module's event, which only the target can check. */
+static void no_event(const struct options *opt, struct diags *dg,
+		     const struct probe *p)
+{
+	struct typesrc *ts = opt->types;
+	const struct target *t = &p->target;
+	size_t glen = strlen(t->group), n;
+	struct loc at = {t->loc.start + (unsigned)glen + 1, t->loc.end};
+	const struct trace_event *elsewhere = typesrc_event(ts, NULL, t->event);
+	if (elsewhere && elsewhere->group) {
+		diag_suggest(dg, p->src, (struct loc){t->loc.start,
+			     t->loc.start + (unsigned)glen},
+			     event_path(ts->arena, elsewhere), NULL,
+			     "event %s is in group %s, not %s", t->event,
+			     elsewhere->group, t->group);
+		return;
+	}
+	bool group_known = typesrc_has_group(ts, t->group);
+	const char **names = event_names(ts, group_known ? t->group : NULL, &n);
+	const char *near = closest_name(t->event, names, n);
+	free((void *)names);
+	if (group_known) {
+		diag_suggest(dg, p->src, at, near, NULL, "no event '%s' in group "
+			     "%s of the kernel's types", t->event, t->group);
+		return;
+	}
+	if (near) {
+		diag_suggest(dg, p->src, at, near, NULL, "no event '%s' in the "
+			     "kernel's types", t->event);
+		return;
+	}
+	diag_note_alone(dg, p->src, t->loc, "event %s is not in the kernel's "
+	     "types (a module's, or one the kernel makes at boot): the script "
+	     "checks it on the target", t->text);
+}
+
+void typecheck_event(const struct options *opt, struct diags *dg,
+		     struct probe *p)
+{
+	size_t n;
+	struct typesrc *ts = opt->types;
+	const struct target *t = &p->target;
+	if (!ts || !t->event || !ts->ops->events(ts, &n) || n == 0)
+		return;
+	const struct trace_event *ev = typesrc_event(ts, t->group, t->event);
+	if (!ev) {
+		no_event(opt, dg, p);
+		return;
+	}
+	p->fields = event_fields(ts, ev, &p->nfields);
+	p->has_fields = p->fields != NULL;
+}

@@ -1200,6 +1200,30 @@ leave_run() {
 	esac
 }
 
+# remove_dead_triggers DIR: the triggers a dead run left on the events of
+# its instance DIR, which keep it from being removed. A trigger is removed
+# by its text as the kernel shows it, with '!' before and without its
+# state; one whose variables another uses goes in a later pass.
+# shellcheck disable=SC2094 # the kernel's list, read while it shrinks
+remove_dead_triggers() {
+	pass=0
+	while [ "$pass" -lt 4 ]; do
+		pass=$((pass + 1))
+		left=
+		for file in "$1"/events/*/*/trigger; do
+			[ -r "$file" ] || continue
+			while IFS= read -r line; do
+				case $line in
+				'#'* | '') continue ;;
+				esac
+				left=1
+				tracefs_write append "$file" "!${line% \[*\]}"
+			done <"$file"
+		done
+		[ -n "$left" ] || return 0
+	done
+}
+
 clean_dead_runs() {
 	pid_namespace $$
 	status=0
@@ -1214,6 +1238,7 @@ clean_dead_runs() {
 			stop_process "$pid" && say "stopped the reader $pid of dead run $run_pid"
 		done
 		tracefs_write write "$dir/events/enable" 0
+		remove_dead_triggers "$dir"
 		if tracefs_write rmdir "$dir"; then
 			say "removed the instance of dead run $run_pid"
 		else
@@ -1239,7 +1264,8 @@ clean_dead_runs() {
 	for file in kprobe_events uprobe_events; do
 		[ -f "$tracefs/$file" ] || continue
 		# Read the names first: removing them changes the file.
-		events=$(sed -n 's/^[pr]:\(surfc_[0-9_]*\/[A-Za-z0-9_.]*\) .*/\1/p' "$tracefs/$file")
+		# A return probe shows its maxactive: r10:GROUP/NAME.
+		events=$(sed -n 's/^[pr][0-9]*:\(surfc_[0-9_]*\/[A-Za-z0-9_.]*\) .*/\1/p' "$tracefs/$file")
 		for event in $events; do
 			run_state "${event%%/*}"
 			[ "$state" = dead ] || { leave_run "$event"; continue; }

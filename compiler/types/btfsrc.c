@@ -19,6 +19,9 @@ struct btfsrc {
 	size_t nfuncs;
 	const char **types[4]; /* type names by enum ctype_kind, on demand */
 	size_t ntypenames[4];
+	struct trace_event *events; /* built on demand */
+	size_t nevents;
+	bool have_events;
 	struct lookup {      /* functions and named types asked for */
 		char *key;
 		const void *value;
@@ -289,9 +292,140 @@ static const char *const *type_names(struct typesrc *ts, enum ctype_kind kind,
 	return b->types[kind];
 }
 
+/* ---- trace events ----
+ *
+ * BTF keeps no variables but per-CPU ones, so struct trace_event_call
+ * event_EVENT and its class are not there, nor TRACE_SYSTEM: what remains
+ * is, for every tracepoint, the typedef btf_trace_EVENT (a pointer to
+ * void (void *__data, PROTO)), and for every event class the function
+ * __bpf_trace_CLASS (void *__data, PROTO) and struct
+ * trace_event_raw_CLASS. An event with its own raw struct is its own
+ * class (TRACE_EVENT); otherwise its class is one whose PROTO has the
+ * same parameter types, which the kernel checks at build time
+ * (check_trace_callback_type_EVENT). Several classes may share a
+ * PROTO: then the event keeps them all. A bare tracepoint
+ * (DECLARE_TRACE) is no event: it has its own __bpf_trace_ but no raw
+ * struct. */
+
+struct named_proto {
+	const char *name;
+	__u32 proto;
+};
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static bool same_params(const struct btf *btf, __u32 x, __u32 y)
+{
+	const struct btf_type *p = btf__type_by_id(btf, x);
+	const struct btf_type *q = btf__type_by_id(btf, y);
+	if (!p || !q || !btf_is_func_proto(p) || !btf_is_func_proto(q) ||
+	    btf_vlen(p) != btf_vlen(q))
+		return false;
+	for (__u16 i = 0; i < btf_vlen(p); i++)
+		if (btf_params(p)[i].type != btf_params(q)[i].type)
+			return false;
+	return true;
+}
+
+/* The FUNC_PROTO a btf_trace_EVENT typedef points to, or 0. */
+static __u32 typedef_proto(const struct btf *btf, const struct btf_type *t)
+{
+	const struct btf_type *ptr = btf__type_by_id(btf, t->type);
+	return ptr && btf_is_ptr(ptr) ? ptr->type : 0;
+}
+
+static void add_event(struct btfsrc *b, const char *name,
+		      const char **classes, size_t n)
+{
+	if ((b->nevents & (b->nevents - 1)) == 0) /* 0, 1, 2, 4, ...: grow */
+		b->events = xrealloc(b->events, (b->nevents ? 2 * b->nevents : 1) *
+				     sizeof(*b->events));
+	const char **v = arena_alloc(b->ts.arena, n * sizeof(*v));
+	memcpy(v, classes, n * sizeof(*v));
+	b->events[b->nevents++] = (struct trace_event){
+		.name = name, .classes = v, .nclasses = n};
+}
+
+static void find_events(struct btfsrc *b)
+{
+	const char **raws = xmalloc(b->ntypes * sizeof(*raws));
+	struct named_proto *cls = xmalloc(b->ntypes * sizeof(*cls));
+	struct named_proto *tps = xmalloc(b->ntypes * sizeof(*tps));
+	size_t nraws = 0, ncls = 0, ntps = 0;
+	for (__u32 id = 1; id < b->ntypes; id++) {
+		const struct btf_type *t = btf__type_by_id(b->btf, id);
+		const char *n = name_of(b, t);
+		if (!n)
+			continue;
+		if (btf_is_struct(t) && !strncmp(n, "trace_event_raw_", 16))
+			raws[nraws++] = n + 16;
+		else if (btf_is_func(t) && !strncmp(n, "__bpf_trace_", 12))
+			cls[ncls++] = (struct named_proto){n + 12, t->type};
+		else if (btf_is_typedef(t) && !strncmp(n, "btf_trace_", 10))
+			tps[ntps++] = (struct named_proto){n + 10,
+							   typedef_proto(b->btf, t)};
+	}
+	qsort(raws, nraws, sizeof(*raws), by_str);
+	/* A bare tracepoint is its own class, one without a raw struct;
+	 * an event of a DEFINE_EVENT has no __bpf_trace_ of its own. */
+	const char **bpfs = xmalloc((ncls + 1) * sizeof(*bpfs));
+	for (size_t i = 0; i < ncls; i++)
+		bpfs[i] = cls[i].name;
+	qsort(bpfs, ncls, sizeof(*bpfs), by_str);
+	size_t nbpfs = ncls;
+	/* Only classes of events: bare tracepoints have no raw struct. */
+	size_t keep = 0;
+	for (size_t i = 0; i < ncls; i++)
+		if (bsearch(&cls[i].name, raws, nraws, sizeof(*raws), by_str))
+			cls[keep++] = cls[i];
+	ncls = keep;
+	const char **cands = xmalloc((ncls + 1) * sizeof(*cands));
+	for (size_t i = 0; i < ntps; i++) {
+		size_t n = 0;
+		if (bsearch(&tps[i].name, raws, nraws, sizeof(*raws), by_str))
+			cands[n++] = tps[i].name;
+		else if (!bsearch(&tps[i].name, bpfs, nbpfs, sizeof(*bpfs),
+				  by_str))
+			for (size_t j = 0; j < ncls; j++)
+				if (same_params(b->btf, tps[i].proto, cls[j].proto))
+					cands[n++] = cls[j].name;
+		if (n)
+			add_event(b, tps[i].name, cands, n);
+	}
+	free(cands);
+	free(bpfs);
+	free(raws);
+	free(cls);
+	free(tps);
+	qsort(b->events, b->nevents, sizeof(*b->events), event_cmp);
+}
+
+static const struct trace_event *events(struct typesrc *ts, size_t *n)
+{
+	struct btfsrc *b = of(ts);
+	if (!b->have_events) {
+		b->have_events = true;
+		find_events(b);
+	}
+	*n = b->nevents;
+	return b->events;
+}
+
+static struct type *raw_struct(struct typesrc *ts,
+			       const struct trace_event *ev, size_t i)
+{
+	char name[300];
+	snprintf(name, sizeof(name), "trace_event_raw_%s", ev->classes[i]);
+	return named(ts, CT_STRUCT, name);
+}
+
 static void close_btf(struct typesrc *ts)
 {
 	struct btfsrc *b = of(ts);
+	free(b->events);
 	for (int k = 0; k < 4; k++)
 		free(b->types[k]);
 	btf__free(b->btf);
@@ -313,6 +447,9 @@ static const struct typesrc_ops btf_ops = {
 	.named = named,
 	.function_names = function_names,
 	.type_names = type_names,
+	.all_type_names = type_names,
+	.events = events,
+	.raw_struct = raw_struct,
 	.close = close_btf,
 };
 

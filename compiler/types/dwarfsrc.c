@@ -51,6 +51,13 @@ struct dwsrc {
 	bool all_indexed;
 	Dwarf_Die home_cu;    /* the CU of the last function looked up */
 	bool have_home;
+	struct sym *objs;     /* OBJECT symbols by address, for events */
+	size_t nobjs, objcap;
+	struct trace_event *events;
+	size_t nevents, eventcap;
+	bool have_events;
+	const char **tnames[4]; /* every type name by kind, for --list */
+	size_t ntnames[4];
 	char *file;           /* the file as libelf mapped it */
 	size_t info_off;      /* .debug_info's offset in the file */
 };
@@ -135,22 +142,31 @@ static int by_name(const void *a, const void *b)
 	return strcmp(((const struct sym *)a)->name, ((const struct sym *)b)->name);
 }
 
-static const char *read_string_at(struct dwsrc *d, GElf_Addr addr)
+/* The file's bytes at a link-time address, and how many follow in their
+ * section; NULL when no loaded section holds them. */
+static const char *bytes_at(struct dwsrc *d, GElf_Addr addr, size_t *max)
 {
 	Elf_Scn *scn = NULL;
 	while ((scn = elf_nextscn(d->elf, scn)) != NULL) {
 		GElf_Shdr sh;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
+		    !(sh.sh_flags & SHF_ALLOC) ||
 		    addr < sh.sh_addr || addr >= sh.sh_addr + sh.sh_size)
 			continue;
 		Elf_Data *data = elf_getdata(scn, NULL);
 		if (!data || !data->d_buf)
 			return NULL;
-		const char *s = (const char *)data->d_buf + (addr - sh.sh_addr);
-		size_t max = sh.sh_size - (addr - sh.sh_addr);
-		return memchr(s, '\0', max) ? s : NULL;
+		*max = sh.sh_size - (addr - sh.sh_addr);
+		return (const char *)data->d_buf + (addr - sh.sh_addr);
 	}
 	return NULL;
+}
+
+static const char *read_string_at(struct dwsrc *d, GElf_Addr addr)
+{
+	size_t max;
+	const char *s = bytes_at(d, addr, &max);
+	return s && memchr(s, '\0', max) ? s : NULL;
 }
 
 /* "Linux version 6.1.0-56-cloud-amd64 (...) #1 SMP ..." */
@@ -728,9 +744,249 @@ static const char *const *function_names(struct typesrc *ts, size_t *n)
 	return d->names;
 }
 
+/* ---- trace events ----
+ *
+ * Every event the kernel registers at boot has a pointer __event_EVENT
+ * (in the _ftrace_events section) to its struct trace_event_call, whose
+ * class points to event_class_CLASS, whose system is the group. DWARF
+ * describes these variables but not their values; the linked vmlinux
+ * holds the values themselves (link-time addresses), which the symbol
+ * table names. The offsets come from the types, not from a table. */
+
+static bool add_object(void *arg, const char *name, const GElf_Sym *s)
+{
+	struct dwsrc *d = arg;
+	if (GELF_ST_TYPE(s->st_info) != STT_OBJECT || s->st_shndx == SHN_UNDEF)
+		return true;
+	if (d->nobjs == d->objcap) {
+		d->objcap = d->objcap ? 2 * d->objcap : 4096;
+		d->objs = xrealloc(d->objs, d->objcap * sizeof(*d->objs));
+	}
+	d->objs[d->nobjs++] = (struct sym){name, s->st_value};
+	return true;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	GElf_Addr x = ((const struct sym *)a)->addr, y = ((const struct sym *)b)->addr;
+	return x < y ? -1 : x > y;
+}
+
+/* The name of an object at exactly addr with the prefix, past it. */
+static const char *object_at(struct dwsrc *d, GElf_Addr addr, const char *prefix)
+{
+	size_t lo = 0, hi = d->nobjs, n = strlen(prefix);
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (d->objs[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < d->nobjs && d->objs[lo].addr == addr; lo++)
+		if (!strncmp(d->objs[lo].name, prefix, n))
+			return d->objs[lo].name + n;
+	return NULL;
+}
+
+/* A pointer stored at addr, in the target's size and byte order. */
+static bool read_pointer(struct dwsrc *d, GElf_Addr addr, GElf_Addr *out)
+{
+	size_t max, size = d->ts.arch->long_bits / 8;
+	const unsigned char *p = (const unsigned char *)bytes_at(d, addr, &max);
+	if (!p || max < size)
+		return false;
+	*out = 0;
+	for (size_t i = 0; i < size; i++)
+		*out |= (GElf_Addr)p[d->ts.arch->big_endian ? size - 1 - i : i]
+			<< (8 * i);
+	return true;
+}
+
+/* A member's byte offset, also inside anonymous structs and unions. */
+static bool member_offset(struct typesrc *ts, struct type *t, const char *name,
+			  unsigned long long *off)
+{
+	type_complete(ts, t);
+	for (size_t i = 0; i < t->nmembers; i++) {
+		const struct member *m = &t->members[i];
+		unsigned long long inner;
+		if (m->name && !strcmp(m->name, name)) {
+			*off = m->bit_offset / 8;
+			return true;
+		}
+		if (!m->name && (m->type->kind == TY_STRUCT ||
+				 m->type->kind == TY_UNION) &&
+		    member_offset(ts, m->type, name, &inner)) {
+			*off = m->bit_offset / 8 + inner;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct event_layout {
+	unsigned long long class_off, name_off, system_off;
+};
+
+static bool event_layout(struct dwsrc *d, struct event_layout *l)
+{
+	/* Only a linked kernel holds the values: a module's (ET_REL)
+	 * pointers are still relocations. */
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(d->elf, &eh) || eh.e_type != ET_EXEC)
+		return false;
+	struct type *call = find_named(d, CT_STRUCT, "trace_event_call");
+	struct type *cls = find_named(d, CT_STRUCT, "trace_event_class");
+	return d->ts.arch && call && cls &&
+	       member_offset(&d->ts, call, "class", &l->class_off) &&
+	       member_offset(&d->ts, call, "name", &l->name_off) &&
+	       member_offset(&d->ts, cls, "system", &l->system_off);
+}
+
+/* One __event_ pointer's event; false when its values cannot be read. */
+static bool read_event(struct dwsrc *d, const struct event_layout *l,
+		       GElf_Addr at, struct trace_event *ev)
+{
+	GElf_Addr call, cls, name, system;
+	if (!read_pointer(d, at, &call) ||
+	    !read_pointer(d, call + l->class_off, &cls) ||
+	    !read_pointer(d, call + l->name_off, &name))
+		return false;
+	const char *class_name = object_at(d, cls, "event_class_");
+	if (!class_name)
+		return false;
+	/* A TRACE_EVENT's name is its tracepoint's (the union's tp). */
+	ev->name = object_at(d, name, "__tracepoint_");
+	if (!ev->name)
+		ev->name = read_string_at(d, name);
+	ev->group = read_pointer(d, cls + l->system_off, &system)
+		? read_string_at(d, system) : NULL;
+	const char **v = arena_alloc(d->ts.arena, sizeof(*v));
+	*v = class_name;
+	ev->classes = v;
+	ev->nclasses = 1;
+	return ev->name != NULL;
+}
+
+static void find_events(struct dwsrc *d)
+{
+	struct event_layout l;
+	if (!event_layout(d, &l))
+		return;
+	symtab_foreach(d->elf, SHT_SYMTAB, add_object, d);
+	qsort(d->objs, d->nobjs, sizeof(*d->objs), by_addr);
+	for (size_t i = 0; i < d->nobjs; i++) {
+		struct trace_event ev;
+		if (strncmp(d->objs[i].name, "__event_", 8) ||
+		    !read_event(d, &l, d->objs[i].addr, &ev))
+			continue;
+		if (d->nevents == d->eventcap) {
+			d->eventcap = d->eventcap ? 2 * d->eventcap : 1024;
+			d->events = xrealloc(d->events,
+					     d->eventcap * sizeof(*d->events));
+		}
+		d->events[d->nevents++] = ev;
+	}
+	qsort(d->events, d->nevents, sizeof(*d->events), event_cmp);
+}
+
+static const struct trace_event *events(struct typesrc *ts, size_t *n)
+{
+	struct dwsrc *d = of(ts);
+	if (!d->have_events) {
+		d->have_events = true;
+		find_events(d);
+	}
+	*n = d->nevents;
+	return d->events;
+}
+
+/* The raw struct is defined where the class is (the file that defines
+ * CREATE_TRACE_POINTS), whose code holds the class's functions, such as
+ * trace_raw_output_CLASS: only that CU is read. Classes the kernel makes
+ * without TRACE_EVENT (syscalls, ftrace) have neither, and a search of
+ * every CU would say so only after a third of a second. */
+static struct type *raw_struct(struct typesrc *ts,
+			       const struct trace_event *ev, size_t i)
+{
+	struct dwsrc *d = of(ts);
+	Dwarf_Die cu, die;
+	char name[300], fn[300];
+	snprintf(name, sizeof(name), "trace_event_raw_%s", ev->classes[i]);
+	snprintf(fn, sizeof(fn), "trace_raw_output_%s", ev->classes[i]);
+	const struct sym *s = find_sym(d, fn);
+	if (!s)
+		s = find_clone(d, fn);
+	if (!s || !dwarf_addrdie(d->dw, s->addr, &cu))
+		return NULL;
+	if (!lookup_index(d, CT_STRUCT, name, &die)) {
+		index_cu(d, &cu);
+		if (!lookup_index(d, CT_STRUCT, name, &die))
+			return NULL;
+	}
+	return convert(d, &die);
+}
+
+/* ---- every type name (--list) ---- */
+
+static int by_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Every CU's top-level definitions of a kind, once each: a full pass
+ * (a third of a second for a distribution's vmlinux). */
+static const char *const *all_type_names(struct typesrc *ts,
+					 enum ctype_kind kind, size_t *n)
+{
+	struct dwsrc *d = of(ts);
+	const char **v = d->tnames[kind];
+	size_t count = 0, cap = 0;
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (!v && dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL,
+				  NULL) == 0) {
+		Dwarf_Die cu, child;
+		if (dwarf_offdie(d->dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				const char *name = dwarf_diename(&child);
+				if (kind_of_tag(dwarf_tag(&child)) != (int)kind ||
+				    !name || has_attr(&child, DW_AT_declaration))
+					continue;
+				if (count == cap) {
+					cap = cap ? 2 * cap : 4096;
+					d->tnames[kind] = xrealloc(d->tnames[kind],
+								   cap * sizeof(char *));
+				}
+				d->tnames[kind][count++] = name;
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		drop_pages(d, d->info_off + off, d->info_off + next);
+		off = next;
+	}
+	if (!v) {
+		qsort(d->tnames[kind], count, sizeof(char *), by_str);
+		size_t k = 0;
+		for (size_t i = 0; i < count; i++)
+			if (!k || strcmp(d->tnames[kind][k - 1], d->tnames[kind][i]))
+				d->tnames[kind][k++] = d->tnames[kind][i];
+		d->ntnames[kind] = k;
+		if (!d->tnames[kind])
+			d->tnames[kind] = xmalloc(sizeof(char *));
+	}
+	*n = d->ntnames[kind];
+	return d->tnames[kind];
+}
+
 static void close_dwarf(struct typesrc *ts)
 {
 	struct dwsrc *d = of(ts);
+	free(d->objs);
+	free(d->events);
+	for (int k = 0; k < 4; k++)
+		free(d->tnames[k]);
 	dwarf_end(d->dw);
 	elf_end(d->elf);
 	close(d->fd);
@@ -752,7 +1008,10 @@ static const struct typesrc_ops dwarf_ops = {
 	.function = function,
 	.named = named,
 	.function_names = function_names,
-	.type_names = NULL, /* too costly to list */
+	.type_names = NULL, /* too costly for every "did you mean" */
+	.all_type_names = all_type_names,
+	.events = events,
+	.raw_struct = raw_struct,
 	.close = close_dwarf,
 };
 

@@ -37,12 +37,101 @@ clean() {
 	[ -e $T/kprobe_events ] || { mount -t tracefs nodev $T && m=1; }
 	if [ ! -e $T/kprobe_events ]; then
 		bad "$1-clean" "no tracefs to look at"
-	elif grep -q surfc_ $T/kprobe_events || ls $T/instances | grep -q surfc_; then
-		bad "$1-clean" "$(cat $T/kprobe_events; ls $T/instances)"
+	elif grep -q surfc_ $T/kprobe_events $T/synthetic_events || ls $T/instances | grep -q surfc_; then
+		bad "$1-clean" "$(cat $T/kprobe_events $T/synthetic_events; ls $T/instances)"
 	else
-		ok "$1-clean" "no definitions, no instances"
+		ok "$1-clean" "no definitions, no synthetic events, no instances"
 	fi
 	[ -z "$m" ] || umount $T
+}
+
+# triggered PID N: wait until run PID has hist triggers on N events of
+# its group (an aggregating probe is never enabled).
+triggered() {
+	i=0
+	while [ $i -lt 100 ]; do
+		n=$(grep -l '^hist:' $T/instances/surfc_$1_*/events/surfc_$1_*/*/trigger 2>/dev/null | grep -c .)
+		[ "$n" -ge "$2" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# The known workloads of probes-agg.surf: 500 'read -r' of a one-line
+# file by busybox-r (a shell reads a line a byte at a time), writes of
+# 100 bytes (3), 1000 (5) and 5000 (7) by busybox-w.
+agg_workload() {
+	/tmp/busybox-r sh -c 'i=0; while [ $i -lt 500 ]; do read -r l </tmp/marker-file; i=$((i + 1)); done'
+	/tmp/busybox-w dd if=/dev/zero of=/tmp/agg-w bs=100 count=3 2>/dev/null
+	/tmp/busybox-w dd if=/dev/zero of=/tmp/agg-w bs=1000 count=5 2>/dev/null
+	/tmp/busybox-w dd if=/dev/zero of=/tmp/agg-w bs=5000 count=7 2>/dev/null
+}
+
+# bucket FILE TITLE RANGE: the count at RANGE in the bars titled TITLE.
+bucket() {
+	awk -v t="$2" -v r="$3" '/^[^ ]/ { on = $0 == t ":"; next }
+		on && index($0, "  " r " ") == 1 { split($0, f, "|"); n = split(f[1], w, " "); print w[n] }' "$1"
+}
+
+# bars_total FILE TITLE: the counts of the bars titled TITLE, summed.
+bars_total() {
+	awk -v t="$2" '/^[^ ]/ { on = $0 == t ":"; next }
+		on && /\|/ { split($0, f, "|"); n = split(f[1], w, " "); s += w[n] }
+		END { print s + 0 }' "$1"
+}
+
+case_agg() {
+	cp /bin/busybox /tmp/busybox-r
+	cp /bin/busybox /tmp/busybox-w
+	sh agg.sh -q -d 6 -o /tmp/agg.txt &
+	run=$!
+	triggered $run 4 || bad agg "never armed"
+	agg_workload
+	wait $run
+	rc=$?
+	reads=$(awk '$1 == "busybox-r" { print $2 }' /tmp/agg.txt)
+	w100=$(bucket /tmp/agg.txt "writes count, comm=busybox-w" "[65, 128]")
+	w1000=$(bucket /tmp/agg.txt "writes count, comm=busybox-w" "[513, 1024]")
+	w5000=$(bucket /tmp/agg.txt "writes count, comm=busybox-w" "[4097, 8192]")
+	lat=$(bars_total /tmp/agg.txt "rlat lat (us), comm=busybox-r")
+	if [ $rc = 0 ] && [ "${reads:-0}" -ge 500 ] && [ "$w100" = 3 ] && [ "$w1000" = 5 ] &&
+	   [ "$w5000" = 7 ] && [ "$lat" = "$reads" ]; then
+		ok agg "busybox-r: $reads reads, $lat in the latency histogram; writes 3, 5, 7 in their log2 buckets"
+	else
+		bad agg "exit $rc: reads ${reads:-none}, latency total $lat, writes ${w100:-?} ${w1000:-?} ${w5000:-?}"
+		cat /tmp/agg.txt
+	fi
+	clean agg
+	# JSON lines, every second as well: the reads row, then the totals.
+	sh agg.sh -q -j -i 1 -d 3 -o /tmp/agg.json &
+	run=$!
+	triggered $run 4 || bad aggjson "never armed"
+	agg_workload
+	wait $run
+	rows=$(grep -c '^{"probe":"reads","keys":{"comm":"busybox-r"},"values":{"hitcount":[0-9]*,"count":[0-9]*}}$' /tmp/agg.json)
+	totals=$(grep -c '^{"probe":"rlat","hits":[0-9]*,"entries":[0-9]*,"dropped":0}$' /tmp/agg.json)
+	if [ "$rows" -ge 1 ] && [ "$totals" -ge 2 ]; then
+		ok aggjson "-j -i 1: $rows reads rows and $totals latency totals in JSON lines"
+	else
+		bad aggjson "$rows rows, $totals totals"
+		head -20 /tmp/agg.json
+	fi
+	clean aggjson
+	# Killed with -9: -c removes its triggers, synthetic event and probes.
+	sh agg.sh -q -o /dev/null &
+	run=$!
+	triggered $run 4 || bad aggkill "never armed"
+	kill -9 $run
+	wait $run 2>/dev/null
+	sh agg.sh -c 2>/tmp/aggc.err
+	rc=$?
+	if [ $rc = 0 ] && grep -q 'removed the synthetic event' /tmp/aggc.err; then
+		ok aggkill "-c after kill -9: $(grep -c removed /tmp/aggc.err) removals"
+	else
+		bad aggkill "exit $rc: $(cat /tmp/aggc.err)"
+	fi
+	clean aggkill
 }
 
 case_clone() {

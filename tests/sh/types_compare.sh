@@ -45,4 +45,47 @@ types_compare() {
 		pass "types/perf-probe ($n expressions equal to perf probe -D)"
 	fi
 }
+# The trace events: BTF's (its tracepoints whose prototype is an event
+# class's) must be DWARF's (read from vmlinux's event variables) less the
+# groups the kernel makes itself, and an event BTF gives one class must
+# have DWARF's fields. BTF prints */EVENT: the group is compared away.
+# One line an event: its name, group and fields; the fields of an event
+# whose class BTF cannot tell (several share its prototype) are not
+# compared.
+events_compare() {
+	for src in btf dwarf; do
+		if [ $src = btf ]; then flag="--btf $KBTF"; else flag="--vmlinux $KDWARF"; fi
+		# shellcheck disable=SC2086
+		"$SURFC" $flag --list -v '*/*' 2>"$out/events.$src.err" | awk '
+			/^[^ ]/ { flush(); name = $0; sub(/^[^\/]*\//, "", name);
+				  group = $0; sub(/\/.*/, "", group); block = ""; skip = 0; next }
+			/the types do not say which/ { skip = 1 }
+			{ block = block "\\n" $0 }
+			function flush() { if (name != "") print name "\t" group "\t" (skip ? "?" : block) }
+			END { flush() }' | sort >"$out/events.$src"
+	done
+	cut -f1 "$out/events.btf" >"$out/events.btf.names"
+	nbtf=$(wc -l <"$out/events.btf")
+	missing=$(cut -f1 "$out/events.dwarf" | sort -u |
+		comm -13 - "$out/events.btf.names" | head -5)
+	# DWARF's events BTF has too, and the groups BTF lacks.
+	others=$(awk -F'\t' 'NR == FNR { have[$1] = 1; next }
+		!($1 in have) { print $2 }' "$out/events.btf.names" \
+		"$out/events.dwarf" | sort -u | tr '\n' ' ')
+	awk -F'\t' 'NR == FNR { want[$1] = $3; next }
+		($1 in want) && want[$1] != "?" && want[$1] != $3 { print $1 }' \
+		"$out/events.btf" "$out/events.dwarf" >"$out/events.diff"
+	if [ "$nbtf" -lt 300 ] || [ -n "$missing" ] || [ -s "$out/events.diff" ] ||
+	   [ "$others" != "ftrace syscalls " ]; then
+		fail "types/events-btf-vs-dwarf"
+		echo "BTF's events DWARF lacks: $missing"
+		echo "groups only DWARF has: $others"
+		head -5 "$out/events.diff"
+		cat "$out/events.btf.err" "$out/events.dwarf.err"
+		return
+	fi
+	pass "types/events-btf-vs-dwarf ($nbtf events, $(grep -vc '	?$' "$out/events.btf") with the same fields; DWARF adds: $others)"
+}
+
 types_compare
+events_compare
