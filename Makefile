@@ -39,7 +39,7 @@ endif
 # Debian packages: to build, and to run the tests.
 BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev liblzma-dev
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
-	original-awk lz4 linux-perf time binutils util-linux python3 \
+	original-awk lz4 linux-perf time binutils util-linux python3 systemtap-sdt-dev \
 	qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc cpio zstd \
 	xz-utils ansible-core dropbear-bin openssh-client
 
@@ -47,7 +47,7 @@ GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/fetchtype.c compiler/probekind.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
-	compiler/check.c compiler/hist.c compiler/usym.c \
+	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/elfinfo.c compiler/types/btfhub.c \
 	compiler/types/dwarfsrc.c compiler/types/events.c \

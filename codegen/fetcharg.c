@@ -35,6 +35,13 @@ void put_target(struct strbuf *sb, const struct target *t)
 	case TGT_UOFF:
 		sb_printf(sb, "%s:0x%llx", t->path, t->offset);
 		break;
+	case TGT_USDT:
+		/* A semaphore's file offset is the uprobe's reference
+		 * counter: the kernel raises it while the probe is armed. */
+		sb_printf(sb, "%s:0x%llx", t->path, t->offset);
+		if (t->marker && t->marker->sem_offset)
+			sb_printf(sb, "(0x%llx)", t->marker->sem_offset);
+		break;
 	case TGT_EVENT:
 		break;
 	}

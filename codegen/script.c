@@ -155,6 +155,8 @@ static void probe_fields(const struct probe *p, const struct options *opt,
 	unsigned features = 0;
 	for (size_t a = 0; a < p->nargs; a++)
 		features |= p->plans[a].features;
+	if (t->marker && t->marker->sem_offset)
+		features |= FEAT_REF_CTR;
 	if (p->hist)
 		features |= p->hist->features;
 	put_features(&feats, features);

@@ -31,6 +31,14 @@ void program_add(struct program *p, struct probe *probe)
 	p->probes[p->nprobes++] = probe;
 }
 
+void program_insert(struct program *p, size_t at, struct probe *probe)
+{
+	program_add(p, probe);
+	memmove(&p->probes[at + 1], &p->probes[at],
+		(p->nprobes - 1 - at) * sizeof(*p->probes));
+	p->probes[at] = probe;
+}
+
 struct expr *expr_new(struct arena *a, enum expr_kind kind, struct loc loc)
 {
 	struct expr *e = arena_alloc(a, sizeof(*e));

@@ -129,6 +129,39 @@ static void check_event_target(struct checker *c, struct target *t)
 		    t->text);
 }
 
+/* The PATH of a user-space target, its first len characters. */
+static bool check_path(struct checker *c, struct target *t, size_t len)
+{
+	t->path = arena_strndup(c->arena, t->text, len);
+	for (size_t i = 0; t->path[i]; i++) {
+		if (!path_char_ok(t->path[i])) {
+			ERR(c, sub_loc(t->loc, i, i + 1),
+			    "character '%c' is not allowed in a uprobe path", t->path[i]);
+			return false;
+		}
+	}
+	if (t->path[0] != '/') {
+		ERR(c, sub_loc(t->loc, 0, len),
+		    "uprobe path '%s' must be absolute: the script runs from any "
+		    "directory", t->path);
+		return false;
+	}
+	return true;
+}
+
+/* A FIFO or a terminal would block the read of an ELF header. */
+static bool regular_file(struct checker *c, const struct target *t,
+			 const char *what)
+{
+	struct stat st;
+	if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		ERR(c, sub_loc(t->loc, 0, strlen(t->path)), "cannot resolve '%s' "
+		    "in %s: it is not a regular file", what, t->path);
+		return false;
+	}
+	return true;
+}
+
 static void check_user_target(struct checker *c, struct probe *p)
 {
 	struct target *t = &p->target;
@@ -139,20 +172,8 @@ static void check_user_target(struct checker *c, struct probe *p)
 		    "PATH:0xOFFSET");
 		return;
 	}
-	t->path = arena_strndup(c->arena, t->text, at - 1);
-	for (size_t i = 0; t->path[i]; i++) {
-		if (!path_char_ok(t->path[i])) {
-			ERR(c, sub_loc(t->loc, i, i + 1),
-			    "character '%c' is not allowed in a uprobe path", t->path[i]);
-			return;
-		}
-	}
-	if (t->path[0] != '/') {
-		ERR(c, sub_loc(t->loc, 0, at - 1),
-		    "uprobe path '%s' must be absolute: the script runs from any "
-		    "directory", t->path);
+	if (!check_path(c, t, at - 1))
 		return;
-	}
 	if (isdigit((unsigned char)t->text[at])) {
 		t->kind = TGT_UOFF;
 		t->off_loc = sub_loc(t->loc, at, strlen(t->text));
@@ -166,13 +187,8 @@ static void check_user_target(struct checker *c, struct probe *p)
 		return;
 	char *err = NULL;
 	unsigned long long off;
-	struct stat st;
-	/* A FIFO or a terminal would block the read of an ELF header. */
-	if (stat(t->path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		ERR(c, sub_loc(t->loc, 0, at - 1), "cannot resolve '%s' in %s: "
-		    "it is not a regular file", t->symbol, t->path);
+	if (!regular_file(c, t, t->symbol))
 		return;
-	}
 	if (usym_resolve(t->path, t->symbol, &off, &err)) {
 		t->offset += off;
 	} else {
@@ -180,6 +196,90 @@ static void check_user_target(struct checker *c, struct probe *p)
 		    t->path, err);
 		free(err);
 	}
+}
+
+/* The markers of t named PROVIDER:NAME, or a suggestion. Every site of
+ * the marker is armed (one event each): the first is t's, the others
+ * go to c->sites for split_sites(). */
+static void find_marker(struct checker *c, struct target *t,
+			const struct usdt_markers *ms, size_t at)
+{
+	const char **names = arena_alloc(c->arena, ms->n * sizeof(*names));
+	const char *want = t->text + at;
+	c->nsites = 0;
+	for (size_t i = 0; i < ms->n; i++) {
+		const struct usdt_marker *m = &ms->v[i];
+		names[i] = arena_printf(c->arena, "%s:%s", m->provider, m->name);
+		if (strcmp(names[i], want))
+			continue;
+		if (m->why) {
+			ERR(c, sub_loc(t->loc, at, strlen(t->text)), "marker %s in "
+			    "%s cannot be probed: %s", want, t->path, m->why);
+			return;
+		}
+		if (!t->marker)
+			t->marker = m;
+		else
+			c->sites[c->nsites++] = m;
+	}
+	if (!t->marker)
+		SUGGEST(c, sub_loc(t->loc, at, strlen(t->text)),
+			closest_name(want, names, ms->n),
+			"'surfc --describe PATH' lists its markers",
+			"no USDT marker '%s' in %s", want, t->path);
+}
+
+static void check_usdt_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	t->kind = TGT_USDT;
+	if (t->marker)
+		return; /* one more site of a marker, from split_sites() */
+	const char *name = strrchr(t->text, ':');
+	const char *prov = name ? memrchr(t->text, ':', (size_t)(name - t->text))
+				: NULL;
+	if (!prov || strchr(prov, '/')) {
+		ERR(c, t->loc, "a 'U' probe's target is PATH:PROVIDER:NAME, e.g. "
+		    "/usr/bin/python3:python:function__entry");
+		return;
+	}
+	size_t plen = (size_t)(prov - t->text);
+	if (!check_path(c, t, plen))
+		return;
+	t->provider = arena_strndup(c->arena, prov + 1, (size_t)(name - prov - 1));
+	t->marker_name = arena_strdup(c->arena, name + 1);
+	if (!is_identifier(t->provider) || !is_identifier(t->marker_name)) {
+		ERR(c, sub_loc(t->loc, plen + 1, strlen(t->text)), "bad marker "
+		    "'%s': PROVIDER and NAME are C identifiers", prov + 1);
+		return;
+	}
+	if (!regular_file(c, t, prov + 1))
+		return;
+	struct usdt_markers ms;
+	char *err = NULL;
+	if (!usdt_read(c->arena, t->path, &ms, &err)) {
+		ERR(c, sub_loc(t->loc, 0, plen), "cannot read the USDT markers "
+		    "of %s: %s", t->path, err);
+		free(err);
+		return;
+	}
+	/* The sites first: every kernel compiled for must have the same
+	 * probes, whether it takes them or not (--allow-partial). */
+	c->sites = arena_alloc(c->arena, ms.n * sizeof(*c->sites));
+	find_marker(c, t, &ms, plen + 1);
+	if (!t->marker)
+		return;
+	if (ms.arch != c->opt->arch) {
+		ERR(c, sub_loc(t->loc, 0, plen), "%s is built for %s; the probes "
+		    "are compiled for %s", t->path, ms.arch ? ms.arch->name :
+		    "an arch surfc does not know", c->opt->arch->name);
+		return;
+	}
+	t->offset = t->marker->offset;
+	/* A semaphore is armed as the uprobe's reference counter, which
+	 * kernels take from 4.20 (fetchtype.c's features[]). */
+	if (t->marker->sem_offset)
+		require_features(c, t->loc, FEAT_REF_CTR);
 }
 
 static void check_kernel_target(struct checker *c, struct probe *p)
@@ -243,7 +343,9 @@ static void check_target(struct checker *c, struct probe *p,
 		    "a function's name", l->text);
 		return;
 	}
-	if (p->kind->user)
+	if (p->kind->marker)
+		check_usdt_target(c, p);
+	else if (p->kind->user)
 		check_user_target(c, p);
 	else
 		check_kernel_target(c, p);
@@ -412,10 +514,54 @@ static void check_variable(struct checker *c, const struct probe *p,
 	}
 }
 
+/* The argument spec a U probe's %N names, or NULL when there is none to
+ * fetch (reported by check_marker_arg(), or the target was). */
+static const struct usdt_arg *marker_arg(const struct probe *p,
+					 const struct expr *e)
+{
+	const struct usdt_marker *m = p->target.marker;
+	if (!p->kind->marker || !m || e->num < 0 ||
+	    (unsigned long long)e->num >= m->nargs ||
+	    m->argv[e->num].kind == UA_BAD)
+		return NULL;
+	return &m->argv[e->num];
+}
+
+/* In a U probe %N is the marker's argument N, as its note's spec says. */
+static void check_marker_arg(struct checker *c, const struct probe *p,
+			     const struct expr *e)
+{
+	const struct usdt_marker *m = p->target.marker;
+	if (!m)
+		return; /* the target was reported */
+	if (e->num < 0 || (unsigned long long)e->num >= m->nargs) {
+		if (!m->nargs)
+			ERR(c, e->loc, "marker %s:%s has no arguments", m->provider,
+			    m->name);
+		else if (m->nargs == 1)
+			ERR(c, e->loc, "marker %s:%s has one argument, %%0; "
+			    "%%%lld is past it", m->provider, m->name, e->num);
+		else
+			ERR(c, e->loc, "marker %s:%s has %u arguments, %%0 to "
+			    "%%%u; %%%lld is past them", m->provider, m->name,
+			    m->nargs, m->nargs - 1, e->num);
+		return;
+	}
+	const struct usdt_arg *u = &m->argv[e->num];
+	if (u->kind == UA_BAD)
+		ERR(c, e->loc, "%%%lld of marker %s:%s is '%s', which surfc "
+		    "cannot fetch: %s", e->num, m->provider, m->name, u->spec,
+		    u->why);
+}
+
 static void check_argnum(struct checker *c, const struct probe *p,
 			 const struct expr *e)
 {
 	const struct arch *a = c->opt->arch;
+	if (p->kind->marker) {
+		check_marker_arg(c, p, e);
+		return;
+	}
 	if (e->num >= 64) {
 		ERR(c, e->loc, "argument %%%lld: no function has that many "
 		    "arguments", e->num);
@@ -587,7 +733,12 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 	case EX_ARGNUM:
 		/* An unaddressable argument was reported by check_argnum;
 		 * its plan is never written out. */
-		if (!arch_arg_base(c->opt->arch, (unsigned)e->num, b))
+		if (c->p->kind->marker) {
+			if (marker_arg(c->p, e))
+				usdt_arg_plan(c->arena, marker_arg(c->p, e), plan);
+			else
+				b->kind = FB_NONE;
+		} else if (!arch_arg_base(c->opt->arch, (unsigned)e->num, b))
 			b->kind = FB_NONE;
 		break;
 	case EX_REG:
@@ -661,13 +812,21 @@ static void plan_raw(struct checker *c, const struct arg *a, char fmt,
 {
 	const struct expr *e = a->expr;
 	bool text = e->kind == EX_COMM || e->kind == EX_IMMSTR;
+	/* A marker's %N has the size and sign of its spec. */
+	const struct usdt_arg *spec = e->kind == EX_ARGNUM ? marker_arg(c->p, e)
+							   : NULL;
+	unsigned bits = spec ? usdt_arg_bits(spec, c->opt->arch->long_bits)
+			     : c->opt->arch->long_bits;
 	plan_raw_expr(c, e, plan);
 	if (a->ftype) {
 		/* %N:string means the text argument N points to (language.md
 		 * §3); a register holds no text, so this needs no types. */
 		bool through = e->kind == EX_ARGNUM &&
 			       fetch_final_is_text(&plan->type);
-		if (through) {
+		if (through && spec && spec->kind == UA_IMM) {
+			ERR(c, a->ftype_loc, "%%%lld is the constant '%s' in the "
+			    "marker: it points to no text", e->num, spec->spec);
+		} else if (through) {
 			plan_push_deref(c->arena, plan, 0, false, OFF_DEC);
 		} else if (fetch_final_is_text(&plan->type) && !is_memory_ref(e)) {
 			struct argplan value = *plan;
@@ -683,8 +842,9 @@ static void plan_raw(struct checker *c, const struct arg *a, char fmt,
 	} else if (fmt && text) {
 		ERR(c, a->fmt_loc, "format letter '%c' on a string", fmt);
 	} else if (fmt) {
-		plan->type.type = fetch_type_int(fetch_letter(fmt, false),
-						 c->opt->arch->long_bits);
+		plan->type.type = fetch_type_int(fetch_letter(fmt, false), bits);
+	} else if (spec) {
+		plan->type = usdt_arg_type(spec, c->opt->arch->long_bits);
 	}
 }
 
@@ -740,6 +900,8 @@ static const char *feature_text(struct checker *c, unsigned bit)
 		return "synthetic events (latency probes)";
 	case FEAT_SYNTH_STRING:
 		return "strings in synthetic events";
+	case FEAT_REF_CTR:
+		return "uprobes with a reference counter, for USDT semaphores";
 	default:
 		return arena_printf(c->arena, "':%s'", feature_name(bit));
 	}
@@ -1075,6 +1237,8 @@ static char *default_name(struct arena *ar, const struct probe *p)
 	}
 	case TGT_EVENT:
 		return t->event;
+	case TGT_USDT: /* NULL when the target was reported */
+		return t->marker_name ? sanitize_name(ar, t->marker_name) : NULL;
 	}
 	return NULL;
 }
@@ -1226,6 +1390,7 @@ static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
 	c->src = p->src;
+	c->nsites = 0;
 	const struct probe_letter *l = check_kind(c, p);
 	if (!l)
 		return;
@@ -1253,6 +1418,28 @@ static void check_probe(struct checker *c, struct probe *p)
 	}
 }
 
+/* A marker inlined at several places has a note, so a site, each; every
+ * site is armed, by a copy of the probe on that site put after it (one
+ * event each, named as the probe with _1, _2...). The copies are checked
+ * in turn, since each site's argument specs may differ; the copies of a
+ * probe with errors fail with it, their errors reported once. */
+static void split_sites(struct checker *c, struct program *prog, size_t i)
+{
+	struct probe *p = prog->probes[i];
+	for (size_t k = 0; k < c->nsites; k++) {
+		struct probe *q = arena_alloc(c->arena, sizeof(*q));
+		*q = *p;
+		q->plans = NULL;
+		q->target.origin = p;
+		q->target.marker = c->sites[k];
+		q->target.offset = c->sites[k]->offset;
+		if (p->name)
+			q->name = arena_printf(c->arena, "%s_%zu", p->name, k + 1);
+		program_insert(prog, i + 1 + k, q);
+	}
+	c->nsites = 0;
+}
+
 void check_program(struct program *prog, const struct options *opt,
 		   struct diags *dg)
 {
@@ -1261,8 +1448,16 @@ void check_program(struct program *prog, const struct options *opt,
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		unsigned errors = diags_reported(dg);
+		if (p->target.origin && p->target.origin->failed) {
+			/* Reported on the probe written; what every kernel
+			 * shares (the arguments' conversions) is its. */
+			p->failed = true;
+			p->plans = p->target.origin->plans;
+			continue;
+		}
 		check_probe(&c, p);
 		p->failed = diags_reported(dg) != errors;
+		split_sites(&c, prog, i);
 	}
 	name_events(&c, prog);
 	check_events_once(&c, prog);

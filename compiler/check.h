@@ -12,6 +12,9 @@ struct checker {
 	struct probe *p;
 	const struct source *src;
 	bool skip_typed; /* the probe's target was already reported */
+	/* A U probe's marker sites past the first, for split_sites(). */
+	const struct usdt_marker **sites;
+	size_t nsites;
 	unsigned warned; /* features the model could not tell, warned of */
 };
 

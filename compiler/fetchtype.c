@@ -74,6 +74,9 @@ static const struct fetch_feature {
 	{FEAT_HIST_BUCKETS, ".buckets=size", "5.15", "5.14"},
 	{FEAT_SYNTH, "synthetic_events", "4.17", "4.16"},
 	{FEAT_SYNTH_STRING, "char name[]", "5.10", "5.9"},
+	/* Not a fetcharg: a uprobe's reference counter, which arms a USDT
+	 * marker's semaphore; the README's place line names it. */
+	{FEAT_REF_CTR, "(ref_ctr_offset)", "4.20", NULL},
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 

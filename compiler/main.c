@@ -65,7 +65,9 @@ static const char usage_text[] =
 	"      --describe WHAT     print a function's prototype and where its\n"
 	"                          arguments are, a struct's layout ('struct\n"
 	"                          sk_buff', or sk_buff) or an event's fields\n"
-	"                          (sched/sched_switch), from the kernel's types\n"
+	"                          (sched/sched_switch), from the kernel's types;\n"
+	"                          or a binary's USDT markers (/PATH or\n"
+	"                          /PATH:PROVIDER:NAME)\n"
 	"      --list [GLOB]       print the functions, events (GROUP/EVENT) and\n"
 	"                          structs ('struct NAME') whose names match the\n"
 	"                          shell glob, one a line, sorted\n"
@@ -699,6 +701,10 @@ static void show_all(const struct cli *cli, const struct build *b, size_t n,
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg, const char ***labels)
 {
+	/* A binary's USDT markers need no kernel. Its PATH is absolute,
+	 * which tells it from GROUP/EVENT. */
+	if (cli->describe && cli->describe[0] == '/')
+		return usdt_describe(stdout, cli->describe, dg);
 	struct options base = {
 		.no_types = cli->no_types,
 		.check_only = cli->mode == MODE_CHECK,

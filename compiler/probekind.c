@@ -1,10 +1,11 @@
 /* probekind.c: the one table of probe kinds. A probe starts with a
- * letter (p r e P R l, language.md §2); the letter says where the event
+ * letter (p r e P R l U, language.md §2); the letter says where the event
  * fires and which targets it takes, and the target then says whether it
- * is a kprobe or a uprobe: five kinds in all, each with what tracefs and
+ * is a kprobe or a uprobe: six kinds in all, each with what tracefs and
  * the script need of it. A latency probe (l) is a kprobe at the
- * function's entry that also times the function to its return. Everything else asks these rows, never a
- * letter. */
+ * function's entry that also times the function to its return; a USDT
+ * marker (U) a uprobe whose %N are the marker's arguments. Everything
+ * else asks these rows, never a letter. */
 #include <string.h>
 
 #include "surfc.h"
@@ -23,6 +24,9 @@ static const struct probe_letter letters[] = {
 	 .space = SPACE_USER},
 	{.text = "l", .what = "latency", .site = PROBE_ENTRY,
 	 .space = SPACE_KERNEL, .latency = true},
+	/* A USDT marker, PATH:PROVIDER:NAME (bpftrace's usdt:). */
+	{.text = "U", .what = "USDT marker", .site = PROBE_ENTRY,
+	 .space = SPACE_USER, .marker = true},
 };
 #define NLETTERS (sizeof(letters) / sizeof(letters[0]))
 
@@ -36,6 +40,9 @@ static const struct probe_kind kinds[] = {
 	/* uprobe */
 	{.site = PROBE_ENTRY, .user = true, .def_letter = 'p',
 	 .events_file = "uprobe_events", .tag = 'u'},
+	/* a uprobe on a USDT marker: %N is the marker's argument N */
+	{.site = PROBE_ENTRY, .user = true, .def_letter = 'p',
+	 .events_file = "uprobe_events", .tag = 'u', .marker = true},
 	/* uretprobe */
 	{.site = PROBE_RETURN, .user = true, .def_letter = 'r',
 	 .events_file = "uprobe_events", .tag = 'u'},
@@ -71,11 +78,15 @@ void put_probe_letters(struct strbuf *sb)
 const struct probe_kind *probe_kind_of(const struct probe_letter *l,
 				       bool user)
 {
+	/* A marker is in a binary, whatever the target looks like: one
+	 * without a PATH is reported as such. */
+	if (l->marker)
+		user = true;
 	for (size_t i = 0; i < NKINDS; i++) {
 		const struct probe_kind *k = &kinds[i];
 		/* An existing event is the kernel's, whatever its GROUP/EVENT
 		 * looks like. */
-		if (k->site == l->site &&
+		if (k->site == l->site && k->marker == l->marker &&
 		    (k->site == PROBE_EVENT || k->user == user))
 			return k;
 	}

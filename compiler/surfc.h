@@ -161,7 +161,8 @@ enum feature {
 	FEAT_HIST_BUCKETS = 1 << 13, /* .buckets=N */
 	FEAT_SYNTH = 1 << 14,       /* synthetic events, onmatch().trace() */
 	FEAT_SYNTH_STRING = 1 << 15, /* char NAME[] in synthetic events */
-	FEAT_ALL = (1 << 16) - 1,
+	FEAT_REF_CTR = 1 << 16,      /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
+	FEAT_ALL = (1 << 17) - 1,
 };
 
 struct fetch_type {
@@ -384,6 +385,11 @@ struct elf_build_id {
 bool elfinfo_build_id(Elf *, struct elf_build_id *);
 /* The arch of an ELF's machine, class and byte order, or NULL. */
 const struct arch *elfinfo_arch(Elf *);
+/* The file offset of a virtual address, through the PT_LOAD segment
+ * that holds it in the file; false when none does. */
+bool elfinfo_addr_offset(Elf *, GElf_Addr addr, unsigned long long *off);
+/* The section named name, or NULL. */
+Elf_Scn *elfinfo_section(Elf *, const char *name, GElf_Shdr *);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
@@ -396,6 +402,58 @@ bool usym_resolve(const char *path, const char *symbol,
  * in the file, and what they are), else "cksum:CRC:SIZE" as POSIX cksum
  * prints them; NULL when it cannot be read. */
 char *usym_identity(const char *path);
+
+/* usdt.c: USDT (SDT) markers, read from a binary's .note.stapsdt notes
+ * (owner "stapsdt", type 3), as systemtap's <sys/sdt.h> writes them. */
+
+/* One argument spec of a marker ("-4@112(%rsp)"), as data. */
+enum usdt_arg_kind {
+	UA_REG,     /* %REG */
+	UA_MEM,     /* OFF(%REG): memory at the register plus off */
+	UA_IMM,     /* $NUM: a constant */
+	UA_FILEMEM, /* SYM[+-OFF](%rip): memory at a file offset */
+	UA_BAD,     /* a form surfc cannot fetch; why says which */
+};
+
+struct usdt_arg {
+	const char *spec;     /* as the note writes it */
+	enum usdt_arg_kind kind;
+	int size;             /* bytes, negative when signed; 0: not written */
+	const char *reg;      /* REG, MEM: the register as ftrace names it */
+	long long off;        /* MEM: displacement; IMM: value; FILEMEM: offset */
+	const char *why;      /* BAD */
+};
+
+struct usdt_marker {
+	const char *provider, *name;
+	unsigned long long pc, base, semaphore; /* as the note says */
+	unsigned long long offset;     /* the probe's file offset */
+	unsigned long long sem_offset; /* the semaphore's file offset; 0: none */
+	const char *why;               /* not NULL: the offsets are unknown */
+	const char *args;              /* the argument specs, as written */
+	struct usdt_arg *argv;
+	unsigned nargs;
+};
+
+struct usdt_markers {
+	struct usdt_marker *v;
+	size_t n;
+	const struct arch *arch; /* the binary's, or NULL */
+};
+
+/* Every marker of the ELF file at path, in note order; false and a
+ * malloc'ed *err when it cannot be read or has no .note.stapsdt. */
+bool usdt_read(struct arena *, const char *path, struct usdt_markers *,
+	       char **err);
+/* The base and dereferences of a readable argument's fetch plan; its
+ * size in bits (long_bits when the spec has none) and the type its size
+ * and sign say (s32 for -4@...). */
+void usdt_arg_plan(struct arena *, const struct usdt_arg *, struct argplan *);
+unsigned usdt_arg_bits(const struct usdt_arg *, unsigned long_bits);
+struct fetch_final usdt_arg_type(const struct usdt_arg *, unsigned long_bits);
+/* surfc --describe PATH[:PROVIDER:NAME]: the markers, their offsets and
+ * their arguments as fetchargs. Returns the exit status. */
+int usdt_describe(FILE *, const char *what, struct diags *);
 
 /* How a C type is named in a cast: struct X, union X, enum X, or a name. */
 enum ctype_kind { CT_STRUCT, CT_UNION, CT_ENUM, CT_NAMED };
@@ -586,11 +644,12 @@ enum probe_space {
 
 /* A kind as written. */
 struct probe_letter {
-	const char *text; /* p r e P R l */
+	const char *text; /* p r e P R l U */
 	const char *what; /* for messages: "entry" */
 	enum probe_site site;
 	enum probe_space space;
 	bool latency; /* times the function from entry to return */
+	bool marker;  /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
 };
 
 /* A kind of event: kprobe, kretprobe, uprobe, uretprobe, or an existing
@@ -603,6 +662,8 @@ struct probe_kind {
 	const char *events_file; /* the tracefs file of its definition, or
 				    NULL */
 	char tag;                /* the script's probe_ID_kind: k, u or e */
+	bool marker;             /* a uprobe on a USDT marker: %N is its
+				    N-th argument spec */
 };
 
 /* The letter written as text, or NULL. */
@@ -629,6 +690,7 @@ enum target_kind {
 	TGT_USYM,  /* PATH:SYMBOL[+OFF] */
 	TGT_UOFF,  /* PATH:0xOFF */
 	TGT_EVENT, /* GROUP/EVENT */
+	TGT_USDT,  /* PATH:PROVIDER:NAME, a USDT marker */
 };
 
 struct target {
@@ -636,6 +698,10 @@ struct target {
 	char *text; /* as written */
 	char *module, *path, *symbol, *group, *event;
 	const char *clone; /* the clone symbol to probe (foo.isra.0), if any */
+	char *provider, *marker_name;         /* USDT */
+	const struct usdt_marker *marker;     /* USDT: the site probed */
+	/* USDT: a copy of this probe, for another site of its marker */
+	const struct probe *origin;
 	unsigned long long offset;
 	bool has_offset;
 	struct loc loc, sym_loc, off_loc;
@@ -791,6 +857,8 @@ struct program {
 struct program *program_new(void);
 void program_free(struct program *);
 void program_add(struct program *, struct probe *);
+/* Puts probe at index at, moving the later ones up. */
+void program_insert(struct program *, size_t at, struct probe *);
 struct expr *expr_new(struct arena *, enum expr_kind, struct loc);
 void ast_dump(FILE *, const struct program *);
 const char *cmp_op_text(enum cmp_op);

@@ -1,7 +1,7 @@
 /* usym.c: PATH:SYMBOL uprobe targets become PATH:0xOFFSET, the form
  * uprobe_events takes, by reading the binary's symbol tables with libelf.
  * The offset is the symbol's address mapped back through the PT_LOAD
- * segment that holds it. */
+ * segment that holds it (elfinfo_addr_offset). */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -45,23 +45,6 @@ static bool find_symbol(Elf *elf, const char *name, GElf_Addr *addr)
 	return w.found;
 }
 
-static bool addr_to_offset(Elf *elf, GElf_Addr addr, unsigned long long *off)
-{
-	size_t n;
-	if (elf_getphdrnum(elf, &n))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		GElf_Phdr ph;
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_filesz) {
-			*off = addr - ph.p_vaddr + ph.p_offset;
-			return true;
-		}
-	}
-	return false;
-}
-
 bool usym_resolve(const char *path, const char *symbol,
 		  unsigned long long *offset, char **err)
 {
@@ -78,7 +61,7 @@ bool usym_resolve(const char *path, const char *symbol,
 		*err = error_text("not an ELF file");
 	else if (!find_symbol(elf, symbol, &addr))
 		*err = error_text("no such function in its symbol tables");
-	else if (!addr_to_offset(elf, addr, offset))
+	else if (!elfinfo_addr_offset(elf, addr, offset))
 		*err = error_text("the symbol lies outside every loaded segment");
 	else
 		ok = true;

@@ -1,7 +1,8 @@
 /* elfinfo.c: what surfc reads from any ELF file, kernel or user binary,
  * with libelf: its symbols, its GNU build-id (where its bytes lie in the
  * file, and what they are) and the arch its machine, class and byte order
- * name. usym.c (uprobe binaries) and the DWARF backend both use these. */
+ * name, and where an address lies in the file. usym.c and usdt.c (uprobe
+ * binaries) and the DWARF backend use these. */
 #include <gelf.h>
 #include <string.h>
 
@@ -85,4 +86,36 @@ const struct arch *elfinfo_arch(Elf *elf)
 	return arch_by_elf(eh.e_machine,
 			   eh.e_ident[EI_CLASS] == ELFCLASS64 ? 64 : 32,
 			   eh.e_ident[EI_DATA] == ELFDATA2MSB);
+}
+
+bool elfinfo_addr_offset(Elf *elf, GElf_Addr addr, unsigned long long *off)
+{
+	size_t n;
+	if (elf_getphdrnum(elf, &n))
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
+			continue;
+		if (addr >= ph.p_vaddr && addr < ph.p_vaddr + ph.p_filesz) {
+			*off = addr - ph.p_vaddr + ph.p_offset;
+			return true;
+		}
+	}
+	return false;
+}
+
+Elf_Scn *elfinfo_section(Elf *elf, const char *name, GElf_Shdr *sh)
+{
+	size_t shstrndx;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		return NULL;
+	Elf_Scn *scn = NULL;
+	while ((scn = elf_nextscn(elf, scn)) != NULL) {
+		const char *s;
+		if (gelf_getshdr(scn, sh) &&
+		    (s = elf_strptr(elf, shstrndx, sh->sh_name)) && !strcmp(s, name))
+			return scn;
+	}
+	return NULL;
 }
