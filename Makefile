@@ -123,11 +123,13 @@ $(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The runtime stays real .sh/.awk files; the build embeds them.
-$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/hist.awk runtime-sh/embed.sh
+$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/hist.awk \
+		runtime-sh/graph.awk runtime-sh/embed.sh
 	@mkdir -p $(dir $@)
 	{ sh runtime-sh/embed.sh runtime_sh runtime-sh/surfc.sh && \
 	  sh runtime-sh/embed.sh convert_awk runtime-sh/convert.awk && \
-	  sh runtime-sh/embed.sh hist_awk runtime-sh/hist.awk; } >$@
+	  sh runtime-sh/embed.sh hist_awk runtime-sh/hist.awk && \
+	  sh runtime-sh/embed.sh graph_awk runtime-sh/graph.awk; } >$@
 
 $(BUILD)/runtime.o: $(BUILD)/runtime.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<

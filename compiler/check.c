@@ -289,9 +289,9 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	size_t at = 0;
 	if (isdigit((unsigned char)t->text[0])) {
 		t->kind = TGT_KADDR;
-		if (p->letter->latency)
-			ERR(c, t->loc, "a latency probe needs a function's name: "
-			    "its return is probed too");
+		if (probe_has_return(p))
+			ERR(c, t->loc, "a %s probe needs a function's name: its "
+			    "return is probed too", p->letter->what);
 		if (!parse_number(t->text, &t->offset))
 			ERR(c, t->loc, "bad address '%s'", t->text);
 		return;
@@ -311,9 +311,10 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	if (p->kind->site == PROBE_RETURN && t->has_offset && t->offset)
 		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
 		    "'+%llu' is not allowed", t->offset);
-	else if (p->letter->latency && t->has_offset && t->offset)
-		ERR(c, t->off_loc, "a latency probe times a function from its "
-		    "entry; '+%llu' is not allowed", t->offset);
+	else if (probe_has_return(p) && t->has_offset && t->offset)
+		ERR(c, t->off_loc, "a %s probe takes a function from its entry "
+		    "to its return; '+%llu' is not allowed", p->letter->what,
+		    t->offset);
 	else if (t->offset > MAX_KPROBE_OFFSET)
 		ERR(c, t->off_loc, "offset 0x%llx is past the kernel's limit for "
 		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
@@ -369,10 +370,10 @@ static void check_probe_name(struct checker *c, struct probe *p)
 	} else if (strlen(p->name) > MAX_EVENT_NAME_LEN) {
 		ERR(c, p->name_loc, "probe name is %zu characters; the kernel's "
 		    "limit is %d", strlen(p->name), MAX_EVENT_NAME_LEN);
-	} else if (p->letter->latency &&
+	} else if (probe_has_return(p) &&
 		   strlen(p->name) > MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN) {
-		ERR(c, p->name_loc, "a latency probe's name is at most %d "
-		    "characters: its return event adds '__ret'",
+		ERR(c, p->name_loc, "a %s probe's name is at most %d "
+		    "characters: its return event adds '__ret'", p->letter->what,
 		    MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN);
 	}
 }
@@ -1267,23 +1268,31 @@ static char *free_name(struct checker *c, struct strmap *taken,
 	}
 }
 
-/* A latency probe's return event is its own name and __ret, which no
- * other probe may have. */
+static void reserve_name(struct checker *c, struct strmap *taken,
+			 struct probe *p, const char *suffix, const char *what)
+{
+	char *name = arena_printf(c->arena, "%s%s", p->event, suffix);
+	const struct probe *q = strmap_put(taken, name, p);
+	if (q) {
+		c->src = q->src;
+		ERR(c, q->name ? q->name_loc : q->target.loc, "event name '%s' "
+		    "is the %s of the %s probe '%s'", name, what,
+		    p->letter->what, p->event);
+	}
+}
+
+/* A latency or graph probe's return event is its own name and __ret; a
+ * graph probe's gate, its name and __on. No other probe may have them. */
 static void name_return_events(struct checker *c, struct program *prog,
 			       struct strmap *taken)
 {
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (!p->event || !p->letter || !p->letter->latency)
+		if (!p->event || !probe_has_return(p))
 			continue;
-		char *ret = arena_printf(c->arena, "%s__ret", p->event);
-		const struct probe *q = strmap_put(taken, ret, p);
-		if (q) {
-			c->src = q->src;
-			ERR(c, q->name ? q->name_loc : q->target.loc, "event "
-			    "name '%s' is the return event of the latency probe "
-			    "'%s'", ret, p->event);
-		}
+		reserve_name(c, taken, p, "__ret", "return event");
+		if (p->letter->graph)
+			reserve_name(c, taken, p, "__on", "gate");
 	}
 }
 
@@ -1316,9 +1325,9 @@ static void name_events(struct checker *c, struct program *prog)
 		char *base = default_name(c->arena, p);
 		if (!base)
 			continue;
-		/* Room for a suffix _N, and for a latency probe's __ret. */
+		/* Room for a suffix _N, and for a return event's __ret. */
 		size_t room = MAX_EVENT_NAME_LEN - 4 -
-			      (p->letter->latency ? RETURN_SUFFIX_LEN : 0);
+			      (probe_has_return(p) ? RETURN_SUFFIX_LEN : 0);
 		if (strlen(base) > room)
 			base[room] = '\0';
 		p->event = free_name(c, &taken, &next_suffix, base);
@@ -1347,6 +1356,30 @@ static void check_events_once(struct checker *c, struct program *prog)
 		}
 	}
 	strmap_free(&enabled);
+}
+
+/* A graph probe's call graphs are its run's stream (the tracer's
+ * output, events printed inside it): a probe that streams cannot share
+ * the run. Aggregating probes can. */
+static void check_graph_alone(struct checker *c, struct program *prog)
+{
+	const struct probe *graph = NULL;
+	for (size_t i = 0; i < prog->nprobes && !graph; i++)
+		if (prog->probes[i]->letter && prog->probes[i]->letter->graph)
+			graph = prog->probes[i];
+	if (!graph)
+		return;
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (!p->kind || p->hist || p->letter->graph)
+			continue;
+		unsigned line, col;
+		source_linecol(graph->src, graph->loc.start, &line, &col);
+		c->src = p->src;
+		ERR(c, p->loc, "this probe streams, and the call graphs of the "
+		    "'g' probe at %s:%u are this run's stream: put it in a script "
+		    "of its own", graph->src->name, line);
+	}
 }
 
 static void check_filter_size(struct checker *c, const struct probe *p)
@@ -1461,6 +1494,7 @@ void check_program(struct program *prog, const struct options *opt,
 	}
 	name_events(&c, prog);
 	check_events_once(&c, prog);
+	check_graph_alone(&c, prog);
 	if (diags_reported(dg) == before)
 		check_definitions(&c, prog);
 }

@@ -24,6 +24,8 @@ static const struct probe_letter letters[] = {
 	 .space = SPACE_USER},
 	{.text = "l", .what = "latency", .site = PROBE_ENTRY,
 	 .space = SPACE_KERNEL, .latency = true},
+	{.text = "g", .what = "call graph", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .graph = true},
 	/* A USDT marker, PATH:PROVIDER:NAME (bpftrace's usdt:). */
 	{.text = "U", .what = "USDT marker", .site = PROBE_ENTRY,
 	 .space = SPACE_USER, .marker = true},
@@ -91,6 +93,11 @@ const struct probe_kind *probe_kind_of(const struct probe_letter *l,
 			return k;
 	}
 	return NULL;
+}
+
+bool probe_has_return(const struct probe *p)
+{
+	return p->letter && (p->letter->latency || p->letter->graph);
 }
 
 bool probe_at_entry(const struct probe *p)

@@ -649,6 +649,7 @@ struct probe_letter {
 	enum probe_site site;
 	enum probe_space space;
 	bool latency; /* times the function from entry to return */
+	bool graph;   /* records the call graph of the calls it accepts */
 	bool marker;  /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
 };
 
@@ -681,6 +682,10 @@ struct probe;
 /* Does the probe fire at a function's entry (an entry probe, no offset),
  * where $argN and the argument registers say the same? */
 bool probe_at_entry(const struct probe *);
+/* Does the probe's letter also probe the function's return (l, g)? Its
+ * target is then a function's name, with no offset, and its return event
+ * is its name and "__ret". */
+bool probe_has_return(const struct probe *);
 
 /* ast.c: the syntax tree. Every node lives in the program's arena. */
 
@@ -985,6 +990,14 @@ char *latency_synth_fields(const struct probe *, const struct render_target *);
 char *latency_return_name(const struct probe *);
 char *latency_entry_trigger(const struct probe *);
 char *latency_return_trigger(const struct probe *);
+/* A graph probe's texts: the settings of its tracer ("tracing_on=0
+ * current_tracer=function_graph ...", PATH=VALUE joined by sep), its
+ * gate's event name, and the triggers on its gate (" if FILTER" follows)
+ * and its return. */
+void put_graph_settings(struct strbuf *, const char *sep);
+char *graph_gate_name(const struct probe *);
+extern const char graph_gate_trigger[];
+extern const char graph_return_trigger[];
 /* text with every @GROUP@ and @SYNTH@ replaced. */
 char *fill_run_names(const char *text, const char *group, const char *synth);
 

@@ -180,11 +180,11 @@ e2e_fleet() {
 # from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg graph graphbusy"
 	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg graph"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused agg"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused agg"
 	. "$top/tests/e2e/ansible.sh" && e2e_ansible
