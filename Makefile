@@ -48,6 +48,7 @@ SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/fetchtype.c compiler/probekind.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
 	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
+	compiler/utypes.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/elfinfo.c compiler/types/btfhub.c \
 	compiler/types/dwarfsrc.c compiler/types/events.c \

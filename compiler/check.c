@@ -987,8 +987,12 @@ static void check_untyped(struct checker *c, const struct arg *a,
 		parse_ftype(c, a, &plan->type);
 	fmt_of(c, a);
 	/* One error per argument: a bad view needs no second one. */
-	if (diags_reported(c->dg) == errors &&
-	    (!c->opt->check_only || !c->opt->no_types))
+	bool quiet = diags_reported(c->dg) != errors ||
+		     (c->opt->check_only && c->opt->no_types);
+	if (!quiet && c->p->kind->user && !c->p->kind->marker)
+		ERR(c, typed->loc, "'%s' needs the types of %s, which "
+		    "--no-types leaves out", a->text, c->p->target.path);
+	else if (!quiet)
 		ERR(c, typed->loc, "'%s' needs kernel type information: "
 		    "pass --btf FILE or --vmlinux FILE", a->text);
 }
@@ -1006,6 +1010,13 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 		check_ftype_fits(c, p, a);
 	const struct expr *typed = typed_node(a->expr);
 	bool raw = !typed && !(fn && uses_proto(a->expr));
+	if (!raw && !c->opt->types && c->skip_typed && p->kind->user) {
+		/* The binary's types could not be had: said once, at the
+		 * target (user_types()). */
+		plan->unresolved = true;
+		plan->value = VAL_UNKNOWN;
+		return;
+	}
 	if (!raw && !c->opt->types) {
 		check_untyped(c, a, typed, errors, plan);
 		return;
@@ -1386,6 +1397,57 @@ static void check_definitions(struct checker *c, struct program *prog)
 	}
 }
 
+/* Which arguments of a probe want types: some cannot do without
+ * (*typed), some read the prototype where there is one (*proto). */
+static const struct arg *wanted_types(const struct probe *p, bool *proto)
+{
+	const struct arg *typed = NULL;
+	*proto = false;
+	for (size_t i = 0; i < p->nargs; i++) {
+		if (!typed && typed_node(p->args[i].expr))
+			typed = &p->args[i];
+		*proto |= uses_proto(p->args[i].expr);
+	}
+	return typed;
+}
+
+/* A uprobe's types are its binary's (utypes.c): uopt becomes the
+ * probe's options, the kernel's but for them. The binary is opened only
+ * when an argument wants types, and it is an error to lack them only
+ * when one cannot do without: %0 alone reads the argument register.
+ * Returns the probed function, or NULL. */
+static const struct func_info *user_types(struct checker *c, struct probe *p,
+					  struct options *uopt)
+{
+	struct target *t = &p->target;
+	bool proto;
+	*uopt = *c->opt;
+	uopt->types = NULL;
+	c->opt = uopt;
+	const struct arg *typed = wanted_types(p, &proto);
+	if (p->kind->marker || !uopt->user || !t->path || (!typed && !proto))
+		return NULL;
+	struct loc at = sub_loc(t->loc, 0, strlen(t->path));
+	const char *why = NULL;
+	struct typesrc *ts = utypes_of(uopt->user, t->path, &why);
+	if (ts && ts->arch && ts->arch != uopt->arch) {
+		if (typed)
+			ERR(c, at, "%s is a %s binary; the probes are compiled "
+			    "for %s", t->path, ts->arch->name, uopt->arch->name);
+		return NULL;
+	}
+	if (!ts) {
+		if (typed)
+			ERR(c, at, "cannot type '%s': %s", typed->text,
+			    why ? why : "no types");
+		return NULL;
+	}
+	uopt->types = ts;
+	return typed ? typecheck_function(uopt, c->dg, p)
+		     : t->kind == TGT_USYM
+		     ? ts->ops->function(ts, t->symbol) : NULL;
+}
+
 static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
@@ -1400,11 +1462,15 @@ static void check_probe(struct checker *c, struct probe *p)
 	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
+	const struct options *kernel_opt = c->opt;
+	struct options uopt;
 	if (diags_reported(c->dg) == errors && p->kind->site == PROBE_EVENT)
 		typecheck_event(c->opt, c->dg, p);
+	else if (diags_reported(c->dg) == errors && p->kind->user)
+		fn = user_types(c, p, &uopt);
 	else if (diags_reported(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);
-	if (fn && fn->is_clone)
+	if (fn && fn->is_clone && !p->kind->user)
 		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_reported(c->dg) != errors;
@@ -1416,6 +1482,7 @@ static void check_probe(struct checker *c, struct probe *p)
 		check_fexpr(c, p, p->filter);
 		check_filter_size(c, p);
 	}
+	c->opt = kernel_opt;
 }
 
 /* A marker inlined at several places has a note, so a site, each; every
