@@ -41,7 +41,8 @@ BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev lib
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
 	original-awk lz4 linux-perf time binutils util-linux python3 systemtap-sdt-dev \
 	qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc cpio zstd \
-	xz-utils ansible-core dropbear-bin openssh-client
+	xz-utils ansible-core dropbear-bin openssh-client libc6-dbg \
+	gcc-aarch64-linux-gnu
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \

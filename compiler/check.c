@@ -987,12 +987,8 @@ static void check_untyped(struct checker *c, const struct arg *a,
 		parse_ftype(c, a, &plan->type);
 	fmt_of(c, a);
 	/* One error per argument: a bad view needs no second one. */
-	bool quiet = diags_reported(c->dg) != errors ||
-		     (c->opt->check_only && c->opt->no_types);
-	if (!quiet && c->p->kind->user && !c->p->kind->marker)
-		ERR(c, typed->loc, "'%s' needs the types of %s, which "
-		    "--no-types leaves out", a->text, c->p->target.path);
-	else if (!quiet)
+	if (diags_reported(c->dg) == errors &&
+	    (!c->opt->check_only || !c->opt->no_types))
 		ERR(c, typed->loc, "'%s' needs kernel type information: "
 		    "pass --btf FILE or --vmlinux FILE", a->text);
 }
@@ -1432,7 +1428,7 @@ static const struct func_info *user_types(struct checker *c, struct probe *p,
 	struct typesrc *ts = utypes_of(uopt->user, t->path, &why);
 	if (ts && ts->arch && ts->arch != uopt->arch) {
 		if (typed)
-			ERR(c, at, "%s is a %s binary; the probes are compiled "
+			ERR(c, at, "%s is built for %s; the probes are compiled "
 			    "for %s", t->path, ts->arch->name, uopt->arch->name);
 		return NULL;
 	}

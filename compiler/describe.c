@@ -296,16 +296,15 @@ int describe_user_function(FILE *f, const struct options *base,
 	const char *colon = strchr(what, ':');
 	char *path = xprintf("%.*s", (int)(colon - what), what);
 	const char *func = colon + 1, *why = NULL;
-	struct typesrc *ts = base->user ? utypes_of(base->user, path, &why)
-					: NULL;
+	struct typesrc *ts = utypes_of(base->user, path, &why);
 	struct options opt = *base;
 	int status = 1;
 	opt.types = ts;
 	if (!ts)
 		diag_plain(dg, "surfc", SEV_ERROR, "cannot describe %s: %s", what,
-			   why ? why : "--no-types leaves out its types");
+			   why);
 	else if (ts->arch && arch_given && ts->arch != opt.arch)
-		diag_plain(dg, "surfc", SEV_ERROR, "%s is a %s binary, not %s",
+		diag_plain(dg, "surfc", SEV_ERROR, "%s is built for %s, not %s",
 			   path, ts->arch->name, opt.arch->name);
 	else if (opt.arch = ts->arch ? ts->arch : opt.arch,
 		 describe_function(f, &opt, func) == 0)

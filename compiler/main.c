@@ -87,7 +87,8 @@ static const char usage_text[] =
 	"                          build-id); by default the binary's own DWARF,\n"
 	"                          else /usr/lib/debug/.build-id and its\n"
 	"                          .gnu_debuglink, as gdb finds them\n"
-	"      --no-types          use no type information\n"
+	"      --no-types          use no kernel type information (uprobes are\n"
+	"                          still typed by their binaries' DWARF)\n"
 	"      --kernel-release R  the release the types just named belong to\n"
 	"                          (uname -r), for a bare BTF file; the script\n"
 	"                          checks it\n"
@@ -346,9 +347,6 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		return usage_error("%s", "no input: give a FILE or -e PROBE");
 	if (cli->no_types && cli->ntypes)
 		return usage_error("%s", "--no-types and --btf/--vmlinux exclude "
-				   "each other");
-	if (cli->no_types && cli->ndebug)
-		return usage_error("%s", "--no-types and --debug-file exclude "
 				   "each other");
 	/* --kernel-release before the one --btf it names still names it. */
 	if (cli->kernel_release && cli->ntypes == 1 && !cli->types[0].release)
@@ -737,8 +735,9 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 			   "surfc knows %s", cli->arch, arch_names());
 		return 2;
 	}
-	struct utypes *user = cli->no_types ? NULL
-		: utypes_new(cli->debug_files, cli->ndebug);
+	/* --no-types leaves out the kernel's types: a binary's own are
+	 * still read, for the uprobes that need them. */
+	struct utypes *user = utypes_new(cli->debug_files, cli->ndebug);
 	base.user = user;
 	int status = run_with(cli, &base, srcs, nsrcs, dg, labels);
 	utypes_free(user);

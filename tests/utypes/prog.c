@@ -80,10 +80,11 @@ int main(int argc, char **argv)
 		struct item *it = items[i];
 		const char *tag = i ? "t2" : "t1";
 		show(it, 10 + i, tag);
-		printf("handle ret=%ld\n", handle(it, 10 + i, tag));
+		printf("handle__return ret=%ld\n", handle(it, 10 + i, tag));
+		printf("pick which=%d first=\"%s\"\n", i, it->name);
 		struct item *p = pick(it, it->next, i);
-		printf("pick which=%d first=\"%s\" picked=%ld picked_name=\"%s\"\n",
-		       i, it->name, p->id, p->name);
+		printf("pick__return picked=%ld picked_name=\"%s\"\n", p->id,
+		       p->name);
 	}
 	return 0;
 }
