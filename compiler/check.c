@@ -1421,15 +1421,18 @@ static const struct func_info *user_types(struct checker *c, struct probe *p,
 	uopt->types = NULL;
 	c->opt = uopt;
 	const struct arg *typed = wanted_types(p, &proto);
-	if (p->kind->marker || !uopt->user || !t->path || (!typed && !proto))
+	/* A marker's %N is its spec, typed by no prototype: its binary's
+	 * types serve casts only. */
+	if (!uopt->user || !t->path || (!typed && (!proto || p->kind->marker)))
 		return NULL;
 	struct loc at = sub_loc(t->loc, 0, strlen(t->path));
 	const char *why = NULL;
 	struct typesrc *ts = utypes_of(uopt->user, t->path, &why);
-	if (ts && ts->arch && ts->arch != uopt->arch) {
+	if (ts && ts->arch != uopt->arch) {
 		if (typed)
 			ERR(c, at, "%s is built for %s; the probes are compiled "
-			    "for %s", t->path, ts->arch->name, uopt->arch->name);
+			    "for %s", t->path, ts->arch ? ts->arch->name
+			    : "a machine surfc does not know", uopt->arch->name);
 		return NULL;
 	}
 	if (!ts) {

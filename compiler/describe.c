@@ -303,11 +303,11 @@ int describe_user_function(FILE *f, const struct options *base,
 	if (!ts)
 		diag_plain(dg, "surfc", SEV_ERROR, "cannot describe %s: %s", what,
 			   why);
-	else if (ts->arch && arch_given && ts->arch != opt.arch)
+	else if (!ts->arch || (arch_given && ts->arch != opt.arch))
 		diag_plain(dg, "surfc", SEV_ERROR, "%s is built for %s, not %s",
-			   path, ts->arch->name, opt.arch->name);
-	else if (opt.arch = ts->arch ? ts->arch : opt.arch,
-		 describe_function(f, &opt, func) == 0)
+			   path, ts->arch ? ts->arch->name : "a machine surfc "
+			   "does not know", opt.arch->name);
+	else if (opt.arch = ts->arch, describe_function(f, &opt, func) == 0)
 		status = 0;
 	else
 		diag_suggest(dg, NULL, (struct loc){0, 0},

@@ -6,10 +6,12 @@
  * Debuginfo of another build would give wrong offsets without a sign, so
  * its build-id must be the binary's. Each binary is opened once a run,
  * whatever number of kernels the probes are checked for. */
+#include <errno.h>
 #include <fcntl.h>
 #include <libelf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "surfc.h"
@@ -51,6 +53,7 @@ void utypes_free(struct utypes *u)
  * debuglink and whether it has DWARF of its own. */
 struct elf_facts {
 	bool readable;
+	char *why;  /* not readable: why */
 	char *id;   /* NULL: none */
 	char *link; /* NULL: none */
 	bool dwarf;
@@ -59,10 +62,22 @@ struct elf_facts {
 static struct elf_facts read_facts(const char *path)
 {
 	struct elf_facts f = {0};
+	struct stat st;
+	/* A FIFO would block the open. */
+	if (stat(path, &st) != 0) {
+		f.why = xprintf("%s: %s", path, strerror(errno));
+		return f;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		f.why = xprintf("%s is not a regular file", path);
+		return f;
+	}
 	elf_version(EV_CURRENT);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0) {
+		f.why = xprintf("%s: %s", path, strerror(errno));
 		return f;
+	}
 	Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF) {
 		struct elf_build_id bid;
@@ -76,6 +91,8 @@ static struct elf_facts read_facts(const char *path)
 		const char *link = elfinfo_debuglink(elf);
 		f.link = link ? xstrdup(link) : NULL;
 		f.dwarf = elfinfo_has_dwarf(elf);
+	} else {
+		f.why = xprintf("%s is not an ELF file", path);
 	}
 	elf_end(elf);
 	close(fd);
@@ -84,6 +101,7 @@ static struct elf_facts read_facts(const char *path)
 
 static void free_facts(struct elf_facts *f)
 {
+	free(f->why);
 	free(f->id);
 	free(f->link);
 }
@@ -110,8 +128,8 @@ static char *given_mismatch(const struct utypes *u, const char *path,
 	for (size_t i = 0; i < u->ndebug; i++) {
 		struct elf_facts f = read_facts(u->debug_files[i]);
 		sb_printf(&sb, "%s--debug-file %s %s%s", i ? "; " : "",
-			  u->debug_files[i], !f.readable ? "cannot be read as "
-			  "ELF" : f.id ? "has build-id " : "has no build-id",
+			  u->debug_files[i], !f.readable ? "is no readable ELF "
+			  "file" : f.id ? "has build-id " : "has no build-id",
 			  f.readable && f.id ? f.id : "");
 		free_facts(&f);
 	}
@@ -120,9 +138,12 @@ static char *given_mismatch(const struct utypes *u, const char *path,
 	return s;
 }
 
+/* A regular file we may read (a FIFO would block its open). */
 static bool readable(const char *path)
 {
-	return access(path, R_OK) == 0;
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
+	       access(path, R_OK) == 0;
 }
 
 /* The debuginfo file gdb would read for the binary, malloc'ed, or NULL:
@@ -188,8 +209,10 @@ static struct typesrc *open_binary(const struct utypes *u, const char *path,
 	struct elf_facts b = read_facts(path);
 	struct typesrc *ts = NULL;
 	char *file = NULL, *err = NULL;
-	if (!b.readable)
-		*why = xprintf("%s cannot be read as an ELF file", path);
+	if (!b.readable) {
+		*why = b.why;
+		b.why = NULL;
+	}
 	else
 		file = locate(u, path, &b, why);
 	if (file && !(ts = typesrc_open_user(file, &err))) {

@@ -5,7 +5,7 @@
 # gcc-aarch64-linux-gnu): the fetchargs of its typed probes, exactly;
 # --describe /PATH:FUNC; and the errors: debuginfo of another build (named
 # or found), none at all, a binary of another arch, a function the DWARF
-# lacks. A raw %0 needs no DWARF.
+# lacks. A raw %0 needs no DWARF; PATH:0xOFFSET takes casts.
 
 # utypes_args BIN [FLAGS]: what -S writes for BIN's probes after each
 # target, one line a probe.
@@ -101,6 +101,20 @@ exit 0"
 	utypes_same "a member the struct lacks" \
 		"$("$SURFC" -S -e "p $d/O2:handle x=it->nope" 2>&1 | head -1)" \
 		"<arg 1>:1:$((${#d} + 20)): error: struct item has no member 'nope'; did you mean 'note'?"
+	utypes_same "PATH:0xOFFSET: a cast to the binary's struct" \
+		"$("$SURFC" -S -e "p $d/O2:0x10 x=(struct item *)%di->note" 2>&1 | sed -n "s/^echo.*:0x10 //p")" \
+		"x=+0(+24(%di)):string' >> uprobe_events"
+	utypes_same "PATH:0xOFFSET: no prototype for %0" \
+		"$("$SURFC" -S -e "p $d/O2:0x10 x=%0->id" 2>&1 | head -1)" \
+		"<arg 1>:1:$((${#d} + 14)): error: no prototype at $d/O2:0x10: cast a register instead, e.g. (struct foo *)%di"
+	utypes_same "describe: a misspelled function" \
+		"$("$SURFC" --describe "$d/O2:hndle" 2>&1; echo "exit $?")" \
+		"surfc: error: no function 'hndle' in the DWARF of $d/O2; did you mean 'handle'?
+exit 1"
+	utypes_same "describe: not an ELF file" \
+		"$("$SURFC" --describe "$src:handle" 2>&1; echo "exit $?")" \
+		"surfc: error: cannot describe $src:handle: $src is not an ELF file
+exit 1"
 	if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
 		skipped=$((skipped + 1))
 		echo "skip utypes/arm64 (no aarch64-linux-gnu-gcc: gcc-aarch64-linux-gnu)"
