@@ -591,6 +591,13 @@ static int check_expr(struct checker *c, const struct probe *p,
 	case EX_ARGNUM:
 		check_argnum(c, p, e);
 		break;
+	case EX_PARAM:
+		/* A uretprobe has nothing of the entry's arguments. */
+		if (p->kind->user && p->kind->site == PROBE_RETURN)
+			WARN(c, e->loc, "at a return probe '%s' reads where the "
+			     "parameter was at entry, which may no longer hold "
+			     "it", e->name);
+		break;
 	case EX_REG:
 		if (!arch_has_reg(c->opt->arch, e->name)) {
 			const char *near = arch_closest_reg(c->opt->arch, e->name);

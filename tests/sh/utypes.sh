@@ -107,6 +107,9 @@ exit 0"
 	utypes_same "PATH:0xOFFSET: no prototype for %0" \
 		"$("$SURFC" -S -e "p $d/O2:0x10 x=%0->id" 2>&1 | head -1)" \
 		"<arg 1>:1:$((${#d} + 14)): error: no prototype at $d/O2:0x10: cast a register instead, e.g. (struct foo *)%di"
+	utypes_same "a parameter in a return probe: a warning" \
+		"$("$SURFC" -S -e "r $d/O2:handle x=it->id" 2>&1 >/dev/null | head -1)" \
+		"<arg 1>:1:$((${#d} + 16)): warning: at a return probe 'it' reads where the parameter was at entry, which may no longer hold it"
 	utypes_same "describe: a misspelled function" \
 		"$("$SURFC" --describe "$d/O2:hndle" 2>&1; echo "exit $?")" \
 		"surfc: error: no function 'hndle' in the DWARF of $d/O2; did you mean 'handle'?
