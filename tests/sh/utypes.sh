@@ -65,6 +65,12 @@ utypes_offline() {
 		utypes_same "$b: members, nested pointers, char arrays, strings, an int array, bitfields, typed \$retval" \
 			"$(utypes_args "$d/$b")" "$utypes_x86_want"
 	done
+	# The debuglink's file in the binary's .debug/ directory.
+	mkdir -p "$d/dotdebug/.debug"
+	cp "$d/split/prog" "$d/dotdebug/prog"
+	cp "$d/split/prog.debug" "$d/dotdebug/.debug/prog.debug"
+	utypes_same "dotdebug/prog (its debuginfo in .debug/): the same" \
+		"$(utypes_args "$d/dotdebug/prog")" "$utypes_x86_want"
 	utypes_same "split/prog with --debug-file: the same" \
 		"$(utypes_args "$d/split/prog" --debug-file "$d/split/prog.debug")" "$utypes_x86_want"
 	utypes_same "describe: the prototype from DWARF and where each argument is" \
