@@ -316,6 +316,29 @@ case_utypes() {
 		fi
 		clean utypes-$o
 	done </e2e/uprogs
+	# -s: each of the 8 uprobe events gets the program's stack (handle's
+	# first frame its address) where the kernel records user stacks
+	# (arm64's 6.1 does not: then none), and never the kernel's frames.
+	read -r o bin </e2e/uprogs
+	start utypes-stack 4 sh utypes_$o.sh -s -q -o /tmp/utypes_stack.txt
+	"$bin" >/dev/null
+	sleep 1
+	kill -TERM $run
+	wait $run
+	rc=$?
+	verdict=$(awk '
+		/ handle: \(0x/ { a = $0; sub(/.*\(0x/, "", a); sub(/\).*/, "", a); want = a; n++; next }
+		/<user stack trace>/ { stacks++; first = 1; next }
+		/^ => / { f = $0; gsub(/[ =><]/, "", f); sub(/^0*/, "", f)
+			if (first && f == want) ok++
+			if (f ~ /[g-z_]/) kernel++
+			first = 0 }
+		END { print n + 0, stacks + 0, ok + 0, kernel + 0 }' /tmp/utypes_stack.txt)
+	case $rc:$verdict in
+	"0:2 8 2 0"|"0:2 0 0 0") ok utypes-stack "-s on uprobes: events, user stacks, first frames right, kernel frames: $verdict" ;;
+	*) bad utypes-stack "exit $rc: $verdict: $(head -5 /tmp/utypes_stack.txt)" ;;
+	esac
+	clean utypes-stack
 }
 
 case_identity() {
