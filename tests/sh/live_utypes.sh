@@ -5,11 +5,12 @@
 # --add-gnu-debuglink), is probed with members through pointers, nested
 # pointers, char arrays, strings, an int array, bitfields, a cast and
 # typed $retval (a long, and a struct pointer followed): the events must
-# print what the program prints. Then -s (the program's stack, not the
-# kernel's uprobe frames), the binary's identity (another build at the
-# path exits 4, -f arms it) and libc's getaddrinfo typed by libc6-dbg's
-# debuginfo (by build-id), called by tests/utypes/gai.c. Around each case uprobe_events is compared
-# with what it was before.
+# print what the program prints. Then debuginfo under /usr/lib/debug/DIR,
+# -s (the program's stack, not the kernel's uprobe frames), the binary's
+# identity (another build at the path exits 4, -f arms it) and libc's
+# getaddrinfo typed by libc6-dbg's debuginfo (by build-id), called by
+# tests/utypes/gai.c. Around each case uprobe_events is compared with
+# what it was before.
 TR=/sys/kernel/tracing
 
 # utypes_armed PID N: run PID has N of its events enabled.
@@ -77,6 +78,28 @@ utypes_run() {
 		cat "$out/utypes_$name.run"
 	fi
 	utypes_clean "$name"
+}
+
+# The debuglink's file under /usr/lib/debug/DIR (as root: the tree is
+# the system's; a directory of this run's, removed after).
+utypes_global_debug() {
+	g=/usr/lib/debug$out/utypes-live/global
+	mkdir -p "$out/utypes-live/global" "$g"
+	cp "$out/utypes-live/split/prog" "$out/utypes-live/global/prog"
+	cp "$out/utypes-live/split/prog.debug" "$g/prog.debug"
+	got=$("$SURFC" -S -e "p $out/utypes-live/global/prog:handle id=it->id label=it->in->label" 2>&1 |
+		sed -n 's/^echo .*:0x[0-9a-f]* //p')
+	rm -rf "/usr/lib/debug$out/utypes-live"
+	# Its empty parents too, up to /usr/lib/debug.
+	e=/usr/lib/debug$out
+	while [ "$e" != /usr/lib/debug ] && rmdir "$e" 2>/dev/null; do
+		e=${e%/*}
+	done
+	if [ "$got" = "id=+0(%di):s64 label=+0(+8(+56(%di))):string' >> uprobe_events" ]; then
+		pass "live_utypes/global: the debuglink's file under /usr/lib/debug/DIR"
+	else
+		fail "live_utypes/global: $got"
+	fi
 }
 
 # -s: each uprobe event comes with the program's stack, whose first frame
@@ -196,6 +219,7 @@ utypes_live() {
 	utypes_run O2 "$d/O2"
 	utypes_run O2nopie "$d/O2nopie"
 	utypes_run split "$d/split/prog"
+	utypes_global_debug
 	utypes_stack
 	utypes_identity
 	libc=/lib/x86_64-linux-gnu/libc.so.6
