@@ -592,6 +592,13 @@ static int check_expr(struct checker *c, const struct probe *p,
 	case EX_ARGNUM:
 		check_argnum(c, p, e);
 		break;
+	case EX_PARAM:
+		/* A uretprobe has nothing of the entry's arguments. */
+		if (p->kind->user && p->kind->site == PROBE_RETURN)
+			WARN(c, e->loc, "at a return probe '%s' reads where the "
+			     "parameter was at entry, which may no longer hold "
+			     "it", e->name);
+		break;
 	case EX_REG:
 		if (!arch_has_reg(c->opt->arch, e->name)) {
 			const char *near = arch_closest_reg(c->opt->arch, e->name);
@@ -1007,6 +1014,13 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 		check_ftype_fits(c, p, a);
 	const struct expr *typed = typed_node(a->expr);
 	bool raw = !typed && !(fn && uses_proto(a->expr));
+	if (!raw && !c->opt->types && c->skip_typed && p->kind->user) {
+		/* The binary's types could not be had: said once, at the
+		 * target (user_types()). */
+		plan->unresolved = true;
+		plan->value = VAL_UNKNOWN;
+		return;
+	}
 	if (!raw && !c->opt->types) {
 		check_untyped(c, a, typed, errors, plan);
 		return;
@@ -1419,6 +1433,60 @@ static void check_definitions(struct checker *c, struct program *prog)
 	}
 }
 
+/* Which arguments of a probe want types: some cannot do without
+ * (*typed), some read the prototype where there is one (*proto). */
+static const struct arg *wanted_types(const struct probe *p, bool *proto)
+{
+	const struct arg *typed = NULL;
+	*proto = false;
+	for (size_t i = 0; i < p->nargs; i++) {
+		if (!typed && typed_node(p->args[i].expr))
+			typed = &p->args[i];
+		*proto |= uses_proto(p->args[i].expr);
+	}
+	return typed;
+}
+
+/* A uprobe's types are its binary's (utypes.c): uopt becomes the
+ * probe's options, the kernel's but for them. The binary is opened only
+ * when an argument wants types, and it is an error to lack them only
+ * when one cannot do without: %0 alone reads the argument register.
+ * Returns the probed function, or NULL. */
+static const struct func_info *user_types(struct checker *c, struct probe *p,
+					  struct options *uopt)
+{
+	struct target *t = &p->target;
+	bool proto;
+	*uopt = *c->opt;
+	uopt->types = NULL;
+	c->opt = uopt;
+	const struct arg *typed = wanted_types(p, &proto);
+	/* A marker's %N is its spec, typed by no prototype: its binary's
+	 * types serve casts only. */
+	if (!uopt->user || !t->path || (!typed && (!proto || p->kind->marker)))
+		return NULL;
+	struct loc at = sub_loc(t->loc, 0, strlen(t->path));
+	const char *why = NULL;
+	struct typesrc *ts = utypes_of(uopt->user, t->path, &why);
+	if (ts && ts->arch != uopt->arch) {
+		if (typed)
+			ERR(c, at, "%s is built for %s; the probes are compiled "
+			    "for %s", t->path, ts->arch ? ts->arch->name
+			    : "a machine surfc does not know", uopt->arch->name);
+		return NULL;
+	}
+	if (!ts) {
+		if (typed)
+			ERR(c, at, "cannot type '%s': %s", typed->text,
+			    why ? why : "no types");
+		return NULL;
+	}
+	uopt->types = ts;
+	return typed ? typecheck_function(uopt, c->dg, p)
+		     : t->kind == TGT_USYM
+		     ? ts->ops->function(ts, t->symbol) : NULL;
+}
+
 static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
@@ -1433,11 +1501,15 @@ static void check_probe(struct checker *c, struct probe *p)
 	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
+	const struct options *kernel_opt = c->opt;
+	struct options uopt;
 	if (diags_reported(c->dg) == errors && p->kind->site == PROBE_EVENT)
 		typecheck_event(c->opt, c->dg, p);
+	else if (diags_reported(c->dg) == errors && p->kind->user)
+		fn = user_types(c, p, &uopt);
 	else if (diags_reported(c->dg) == errors)
 		fn = typecheck_function(c->opt, c->dg, p);
-	if (fn && fn->is_clone)
+	if (fn && fn->is_clone && !p->kind->user)
 		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_reported(c->dg) != errors;
@@ -1449,6 +1521,7 @@ static void check_probe(struct checker *c, struct probe *p)
 		check_fexpr(c, p, p->filter);
 		check_filter_size(c, p);
 	}
+	c->opt = kernel_opt;
 }
 
 /* A marker inlined at several places has a note, so a site, each; every

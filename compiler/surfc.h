@@ -390,6 +390,10 @@ const struct arch *elfinfo_arch(Elf *);
 bool elfinfo_addr_offset(Elf *, GElf_Addr addr, unsigned long long *off);
 /* The section named name, or NULL. */
 Elf_Scn *elfinfo_section(Elf *, const char *name, GElf_Shdr *);
+/* The file name .gnu_debuglink names (in the ELF's memory), or NULL. */
+const char *elfinfo_debuglink(Elf *);
+/* Does the file hold DWARF of its own (a .debug_info with contents)? */
+bool elfinfo_has_dwarf(Elf *);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
@@ -598,6 +602,9 @@ struct typesrc *typesrc_open_dwarf(const char *path, char **err,
 /* types/open.c: which backend reads what. --vmlinux: DWARF, else the
  * .BTF of an ELF without DWARF. */
 struct typesrc *typesrc_open_vmlinux(const char *path, char **err);
+/* A user-space binary's types, from the DWARF of path (the binary or
+ * its debuginfo; utypes.c finds which). */
+struct typesrc *typesrc_open_user(const char *path, char **err);
 /* The running kernel's BTF, then the debuginfo paths perf searches. */
 struct typesrc *typesrc_open_default(char **err);
 void typesrc_close(struct typesrc *);
@@ -625,6 +632,17 @@ const struct event_field *event_class_fields(struct typesrc *,
 					     size_t i, size_t *n);
 /* "GROUP/EVENT"; GROUP is "*" when the types do not say it. */
 char *event_path(struct arena *, const struct trace_event *);
+
+/* utypes.c: the types of user-space binaries, opened once a run. */
+struct utypes;
+/* debug_files: what --debug-file named; a binary takes the one whose
+ * build-id is its own. */
+struct utypes *utypes_new(const char *const *debug_files, size_t n);
+void utypes_free(struct utypes *);
+/* The types of the binary at path; NULL and *why when there are none
+ * (no DWARF found, or debuginfo of another build). */
+struct typesrc *utypes_of(struct utypes *, const char *path,
+			  const char **why);
 
 /* probekind.c: what a probe's kind means, in one table: the letters a
  * probe starts with, and the kinds of event they make once the target
@@ -889,6 +907,7 @@ void parse_source(const struct source *, struct program *, struct diags *);
 struct options {
 	const struct arch *arch;
 	struct typesrc *types; /* NULL: no type information */
+	struct utypes *user;   /* user-space binaries' types; NULL: none */
 	bool no_types;   /* --no-types */
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
@@ -912,6 +931,9 @@ bool typecheck_arg(const struct options *, struct diags *,
 int describe(FILE *, const struct options *, const char *what, struct diags *);
 /* The parts of describe, for surfc --list -v: 0 when found. */
 int describe_function(FILE *, const struct options *, const char *name);
+/* surfc --describe /PATH:FUNCTION, from the binary's DWARF. */
+int describe_user_function(FILE *, const struct options *, bool arch_given,
+			   const char *what, struct diags *);
 void describe_struct(FILE *, struct typesrc *, struct type *, const char *name);
 void describe_event(FILE *, struct typesrc *, const struct trace_event *);
 

@@ -138,7 +138,8 @@ usage: sh $script_name [-d SECONDS] [-o FILE] [-i SECONDS] [-j] [-G DEPTH] [-T] 
               (a probe with h: counts in the kernel, an l probe times its
               function: neither streams; their tables print at the end)
   -r          raw events: no display conversion of ip_/bNN_ fields
-  -s          a kernel stack trace with every event
+  -s          a stack trace with every event: the kernel's, and for
+              uprobes the program's (where the kernel records user stacks)
   -b KB       per-CPU buffer size of this run's instance
   -n          dry run: print every tracefs write, touch nothing (any machine)
   -l          list the probes and their definitions, then exit (any machine)
@@ -1171,6 +1172,30 @@ enable_probes() {
 	done
 }
 
+# -s: the kernel's stack for kernel events; for uprobes the program's
+# own, where the kernel records user stacks (its frames there would be
+# its uprobe dispatch, nothing of the program). The options are the
+# instance's, for all its events: a script with both kinds gets both.
+stack_options() {
+	user_probes='' kernel_probes=''
+	for id in $probe_ids; do
+		eval "kind=\$probe_${id}_kind"
+		if [ "$kind" = u ]; then user_probes=1; else kernel_probes=1; fi
+	done
+	[ -z "$kernel_probes" ] || tracefs_write write "$instance/options/stacktrace" 1 ||
+		die 3 "cannot enable stack traces"
+	[ -n "$user_probes" ] || return 0
+	if [ -f "$tracefs/options/userstacktrace" ] ||
+		{ [ -n "$opt_dry_run" ] && [ -z "$dry_tracefs" ]; }; then
+		tracefs_write write "$instance/options/userstacktrace" 1 ||
+			die 3 "cannot enable user stack traces"
+		# Addresses as FILE[+OFFSET], while the process lives.
+		tracefs_write write "$instance/options/sym-userobj" 1 || :
+	else
+		say "this kernel records no user stacks (no options/userstacktrace): uprobe events come without a stack"
+	fi
+}
+
 arm() {
 	errlog_base=0
 	[ -n "$opt_dry_run" ] || [ ! -r "$tracefs/error_log" ] || errlog_base=$(wc -l <"$tracefs/error_log")
@@ -1188,7 +1213,7 @@ arm() {
 			notrace=1
 	fi
 	[ -z "$opt_buffer_kb" ] || tracefs_write write "$instance/buffer_size_kb" "$opt_buffer_kb" || die 3 "cannot set the buffer size"
-	[ -z "$opt_stack" ] || tracefs_write write "$instance/options/stacktrace" 1 || die 3 "cannot enable stack traces"
+	[ -z "$opt_stack" ] || stack_options
 	define_probes
 	graph_setup
 	# Graphs are read when the run ends (print_graphs).
