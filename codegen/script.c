@@ -214,7 +214,13 @@ static void put_kernel(FILE *f, size_t k, const struct build *b,
 		k, arch->name);
 	for (const char *const *a = arch->aliases; *a; a++)
 		fprintf(f, " %s", *a);
-	fprintf(f, "'\nkernel_%zu_probes='", k);
+	/* Where its graphs are expected (the script checks when it runs). */
+	struct kernel_features kf;
+	kernel_features_of(id ? id->release : NULL, &kf);
+	fprintf(f, "'\nkernel_%zu_graph_way=%s", k,
+		!id || !id->release || (kf.unknown & FEAT_INSTANCE_GRAPH) ? ""
+		: (kf.has & FEAT_INSTANCE_GRAPH) ? "instance" : "top");
+	fprintf(f, "\nkernel_%zu_probes='", k);
 	for (size_t i = 0, n = 0; i < prog->nprobes; i++)
 		if (!prog->probes[i]->failed)
 			fprintf(f, "%s%zu", n++ ? " " : "", i + 1);

@@ -162,7 +162,8 @@ enum feature {
 	FEAT_SYNTH = 1 << 14,       /* synthetic events, onmatch().trace() */
 	FEAT_SYNTH_STRING = 1 << 15, /* char NAME[] in synthetic events */
 	FEAT_REF_CTR = 1 << 16,      /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
-	FEAT_ALL = (1 << 17) - 1,
+	FEAT_INSTANCE_GRAPH = 1 << 17, /* function_graph in an instance */
+	FEAT_ALL = (1 << 18) - 1,
 };
 
 struct fetch_type {

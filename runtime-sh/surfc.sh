@@ -37,6 +37,8 @@
 #                        (empty: compiled without a kernel's identity)
 #   kernel_K_build_id    its GNU build-id (hex), where the types had one
 #   kernel_K_arch kernel_K_big_endian kernel_K_machines (uname -m values)
+#   kernel_K_graph_way   where its graphs are expected: instance, top, or
+#                        empty (not known); a run checks the instance
 #   kernel_K_probes      the probes it arms (--allow-partial leaves some out)
 #   kernel_K_rest kernel_K_filter kernel_K_function kernel_K_features
 #   kernel_K_synth kernel_K_return
@@ -389,6 +391,7 @@ use_kernel() {
 	kernel=$1
 	eval "kernel_release=\$kernel_$1_release kernel_version=\$kernel_$1_version
 		surfc_arch=\$kernel_$1_arch surfc_big_endian=\$kernel_$1_big_endian
+		graph_way=\$kernel_$1_graph_way
 		probe_ids=\$kernel_$1_probes"
 	for field in rest filter function features synth return; do
 		eval "set -- \$kernel_${kernel}_$field"
@@ -797,7 +800,8 @@ graph_setup() {
 	[ -n "$graph_settings" ] || return 0
 	if [ -n "$opt_dry_run" ]; then
 		graph_dir=$instance
-		say "note: g probes record in the instance where its tracers include function_graph (6.11 on), else at the top level when it is idle"
+		graph_where
+		say "note: the call graphs: $where"
 	elif grep -qw function_graph "$instance/available_tracers" 2>/dev/null; then
 		graph_dir=$instance
 	else
@@ -1511,8 +1515,18 @@ list_graph() {
 	[ -z "$filter" ] || printf '  filter %s\n' "$filter"
 	printf '  trigger %s %s\n' "$gate_name" "$gate_trigger${filter:+ if $filter}" \
 		"$return_name" "$return_trigger"
-	printf '  graph %s: in the instance where its tracers include function_graph (6.11 on), else at the top level when it is idle\n' \
-		"$graph_settings"
+	graph_where
+	printf '  graph %s: %s\n' "$graph_settings" "$where"
+}
+
+# graph_where: where, for -l and -n: where the model of releases expects
+# this kernel's graphs (a run checks the instance's tracers).
+graph_where() {
+	case $graph_way in
+	instance) where="in the instance (kernel ${kernel_release:-?}: instances have function_graph from 6.11)" ;;
+	top) where="at the top level if it is idle when the run starts, else exit 3 (kernel ${kernel_release:-?}: instances have no function_graph before 6.11)" ;;
+	*) where="in the instance where its tracers include function_graph (6.11 on), else at the top level when it is idle" ;;
+	esac
 }
 
 list_probes() {

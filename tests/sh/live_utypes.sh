@@ -116,14 +116,23 @@ utypes_stack() {
 	kill -TERM $run
 	wait $run
 	rc=$?
-	# "handle: (0xADDR) id=7", then "<user stack trace>", then " =>  <ADDR>"
-	# frames: the first frame is the event's address.
+	# "handle: (0xADDR) id=7", then "<user stack trace>", then frames:
+	# " =>  <ADDR>", or "=> PATH[+0xOFF]" where the kernel could still
+	# name the mapping when the trace was read (sym-userobj: it depends on
+	# whether the process was alive then). The first frame is the event's
+	# address; a kernel frame is a bare symbol.
 	verdict=$(awk '
 		/ handle: \(0x/ { a = $0; sub(/.*\(0x/, "", a); sub(/\).*/, "", a); want = a; n++; next }
 		/<user stack trace>/ { stacks++; first = 1; next }
-		/^ => / { f = $0; gsub(/[ =><]/, "", f); sub(/^0*/, "", f)
-			if (first && f == want) ok++
-			if (f ~ /[g-z_]/) kernel++
+		/^ => / { f = $0; sub(/^ => */, "", f)
+			if (f ~ /^\/.*\[\+0x[0-9a-f]+\]$/) {
+				off = f; sub(/.*\[\+0x/, "", off); sub(/\]$/, "", off)
+				if (first && substr(want, length(want) - length(off) + 1) == off) ok++
+			} else {
+				gsub(/[ <>]/, "", f); sub(/^0*/, "", f)
+				if (first && f == want) ok++
+				if (f ~ /[g-z_]/) kernel++
+			}
 			first = 0 }
 		END { print n + 0, stacks + 0, ok + 0, kernel + 0 }' "$out/utypes_stack.txt")
 	if [ $rc = 0 ] && [ "$verdict" = "2 2 2 0" ]; then
