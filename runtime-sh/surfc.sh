@@ -6,9 +6,12 @@
 #   convert_awk      runtime-sh/convert.awk
 #   hist_awk         runtime-sh/hist.awk
 #   probe_count      the probes are 1 2 ... probe_count; for each probe ID:
-#   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
-#   probe_ID_letter      p or r (e: empty)
-#   probe_ID_events_file kprobe_events or uprobe_events (e: empty)
+#   probe_ID_kind        k (kprobe), u (uprobe), d (a dynamic event only
+#                        dynamic_events defines: fprobe, tracepoint probe,
+#                        event probe) or e (an existing event)
+#   probe_ID_letter      p, r or rMAXACTIVE; d: f, t or e (e: empty)
+#   probe_ID_events_file kprobe_events, uprobe_events or dynamic_events
+#                        (e: empty)
 #   probe_ID_name        the event's name (e: GROUP/EVENT)
 #   probe_ID_source      file:line: the probe as written (for messages)
 #   probe_ID_binary      the uprobe's binary
@@ -675,6 +678,10 @@ preflight() {
 				;;
 			esac
 			;;
+		d)
+			[ -f "$tracefs/dynamic_events" ] || { load_probe "$id"; die 3 "this kernel has no dynamic_events (CONFIG_DYNAMIC_EVENTS): $source"; }
+			[ -z "$function" ] || wanted="$wanted $function"
+			;;
 		e) [ -d "$tracefs/events/$name" ] || { load_probe "$id"; die 3 "no event $name on this kernel: $source"; } ;;
 		esac
 		[ -z "$readme" ] || [ -z "$features" ] || check_features
@@ -869,7 +876,7 @@ put_hists() {
 # said so (exit 3, the environment); anything else shows the kernel's
 # own words (exit 1).
 definition_refused() {
-	if [ "$kind" = k ]; then
+	if [ "$kind" = k ] || [ "$kind" = d ]; then
 		eval "wanted=\$probe_${id}_function"
 		check_functions
 	fi
@@ -1262,11 +1269,17 @@ clean_dead_runs() {
 			fi
 		done
 	fi
-	for file in kprobe_events uprobe_events; do
+	for file in kprobe_events uprobe_events dynamic_events; do
 		[ -f "$tracefs/$file" ] || continue
 		# Read the names first: removing them changes the file.
 		# A return probe shows its maxactive: r10:GROUP/NAME.
-		events=$(sed -n 's/^[pr][0-9]*:\(surfc_[0-9_]*\/[A-Za-z0-9_.]*\) .*/\1/p' "$tracefs/$file")
+		# dynamic_events lists the kprobes too: only its own kinds
+		# (fprobes, tracepoint probes, event probes) are taken there.
+		case $file in
+		dynamic_events) kinds='fte' ;;
+		*) kinds='pr' ;;
+		esac
+		events=$(sed -n "s/^[$kinds][0-9]*:\\(surfc_[0-9_]*\\/[A-Za-z0-9_.]*\\) .*/\\1/p" "$tracefs/$file")
 		for event in $events; do
 			run_state "${event%%/*}"
 			[ "$state" = dead ] || { leave_run "$event"; continue; }
