@@ -1,13 +1,14 @@
 #!/bin/sh
 # bench/guest-driver.sh: runs in a busybox guest booted by bench/guest.sh,
 # next to the compiled scripts (/bench). /bench/conf sets:
-#   MODE   "list", or "arm" and/or "drain"
+#   MODE   "list", or "arm", "drain" and/or "agg"
 #   NS     the probe counts to arm (arm-N.sh, arm-N.hand)
 #   DUR    seconds of load a drain run   BUFKB  per-CPU buffer of every run
 #   PINGS  ping floods at once (ip load) LOADS, READERS  drain runs to do
 # Prints one line a result, parsed by bench/guest.sh:
 #   RESULT arm script|hand N ARM_CS DISARM_CS         (centiseconds)
 #   RESULT drain LOAD READER DELIVERED LOST UNREAD LOAD_CS
+#   RESULT agg RUN DD_CS COUNTED LOST                  (COUNT: dd's reads)
 #   FUNC NAME                                          (MODE list)
 #   NOTE text                                          (problems)
 # A *.hand file has a line a probe: "LETTER NAME TARGET-AND-ARGS", the
@@ -22,6 +23,7 @@ cd /bench || exit 1
 . /bench/conf
 : "${MODE:=arm}" "${NS:=20 100}" "${DUR:=5}" "${BUFKB:=1408}" "${PINGS:=2}"
 : "${LOADS:=ip b16}" "${READERS:=cat script-o script-redirect script-wc}"
+: "${COUNT:=1000000}" "${AGGRUNS:=none hist stream lat}"
 
 note() { echo "NOTE $*"; }
 
@@ -282,6 +284,60 @@ drain() {
 	leftovers "drain $load $reader"
 }
 
+# ---- D. counting in the kernel against streaming ----
+
+# agg_armed PID: until run PID has a trigger or an enabled event.
+agg_armed() {
+	i=0
+	while [ $i -lt 600 ]; do
+		grep -qs '^hist:' "$T"/instances/surfc_*/events/surfc_*/*/trigger && return 0
+		grep -qs 1 "$T"/instances/surfc_*/events/surfc_*/*/enable && return 0
+		kill -0 "$1" 2>/dev/null || { note "agg: run $1 ended before it was armed"; return 1; }
+		sleep 0.05
+		i=$((i + 1))
+	done
+	note "agg: not armed"
+	return 1
+}
+
+# agg RUN: dd reads COUNT bytes one at a time (COUNT vfs_read hits by dd)
+# with RUN armed: none (no probe), hist (agg-hist.sh: counted in the
+# kernel), stream (agg-stream.sh -o FILE: each read an event), lat
+# (agg-lat.sh: a kprobe, a kretprobe and a synthetic event a read).
+# Prints dd's time, what was counted (the table's hits) or delivered (the
+# file's lines), and what was lost (the script's overrun count, or the
+# table's drops).
+agg() {
+	run=$1
+	rm -f /tmp/agg.out /tmp/agg.err
+	if [ "$run" != none ]; then
+		sh ./agg-"$run".sh -b "$BUFKB" -o /tmp/agg.out 2>/tmp/agg.err &
+		pid=$!
+		agg_armed "$pid" || { wait "$pid"; leftovers "agg $run"; return; }
+	fi
+	cs; t0=$now
+	dd if=/dev/zero of=/dev/null bs=1 count="$COUNT" 2>/dev/null
+	cs; t1=$now
+	counted=0 lost=0
+	if [ "$run" != none ]; then
+		kill -TERM "$pid"
+		wait "$pid"
+		case $run in
+		stream)
+			counted=$(grep -c ' vfs_read: ' /tmp/agg.out)
+			lost=$(sed -n 's/^surfc: \([0-9]*\) events were lost.*/\1/p' /tmp/agg.err) ;;
+		*)
+			# "N hits, N entries, N dropped"
+			read -r counted _ _ _ lost _ <<EOF
+$(grep ' hits, ' /tmp/agg.out)
+EOF
+		esac
+	fi
+	echo "RESULT agg $run $((t1 - t0)) ${counted:-0} ${lost:-0}"
+	rm -f /tmp/agg.out
+	leftovers "agg $run"
+}
+
 echo "BENCH kernel $(uname -r) $(uname -m)"
 case " $MODE " in
 *" list "*) list_functions ;;
@@ -291,6 +347,12 @@ case " $MODE " in
 	for n in $NS; do
 		arm_hand "$n"
 		arm_script "$n"
+	done ;;
+esac
+case " $MODE " in
+*" agg "*)
+	for run in $AGGRUNS; do
+		agg "$run"
 	done ;;
 esac
 case " $MODE " in

@@ -7,6 +7,7 @@
 #   sh bench/guest.sh [arm|drain|fleet|all] [N...] [SURFC=path]
 #                     [ARCH=amd64|arm64|both] [DUR=s] [BUFKB=kb]
 #                     [REPS=n] [DRYREPS=n] [DWARF=0|1] [ARG=text] [FAMILIES=re]
+#                     [COUNT=n]
 #
 #   arm    A. arming and disarming N kprobes (default N: 20 100 500) on
 #          distinct functions: the script (from its start until all its
@@ -42,6 +43,12 @@
 #          keeping those that compile for every kernel, in the guest's
 #          order. What the 7- and 20-kernel scripts armed (kprobe_events,
 #          less the run's group) must be what the 1-kernel one armed.
+#   agg    D. counting in the kernel against streaming, in 6.1 amd64 (1
+#          vCPU, one boot): dd reads COUNT (1000000) bytes one at a time,
+#          with no probe, with a vfs_read probe filtered on dd that counts
+#          in the kernel (h:), the same probe streamed to -o FILE (BUFKB a
+#          CPU), and a latency probe (l) on vfs_read: dd's time, and what
+#          was counted or delivered, and lost.
 #   all    arm and drain (the default).
 #
 # More knobs: PINGS=2 ping floods at once (the ip load); LOADS='ip b16'
@@ -65,10 +72,10 @@ SURFC=$top/surfc
 mode=all ns='' arch='' DUR=5 BUFKB=1408 PINGS=2 SMP_ARM=1
 REPS=3 DRYREPS=5 DWARF=1 ARG='a=%0'
 FAMILIES='^(btf|ipc|sem|shm|tcp|udp|ip6|ipv6|xfrm)_[a-z0-9_]+$'
-LOADS='ip b16' READERS='cat script-o script-redirect script-wc'
+LOADS='ip b16' READERS='cat script-o script-redirect script-wc' COUNT=1000000
 for a in "$@"; do
 	case $a in
-	arm | drain | fleet | all) mode=$a ;;
+	arm | drain | fleet | agg | all) mode=$a ;;
 	REPS=*) REPS=${a#REPS=} ;;
 	DRYREPS=*) DRYREPS=${a#DRYREPS=} ;;
 	DWARF=0 | DWARF=1) DWARF=${a#DWARF=} ;;
@@ -82,12 +89,13 @@ for a in "$@"; do
 	SMP_ARM=*) SMP_ARM=${a#SMP_ARM=} ;;
 	LOADS=*) LOADS=${a#LOADS=} ;;
 	READERS=*) READERS=${a#READERS=} ;;
+	COUNT=*) COUNT=${a#COUNT=} ;;
 	[1-9]*) ns="$ns $a" ;;
 	-h | --help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
 	*) echo "bench/guest.sh: unknown argument '$a' (-h: usage)" >&2; exit 2 ;;
 	esac
 done
-case "$DUR$BUFKB$PINGS$SMP_ARM$REPS$DRYREPS$ns" in *[!0-9\ ]*) echo "bench/guest.sh: numbers only in N, DUR, BUFKB" >&2; exit 2 ;; esac
+case "$DUR$BUFKB$PINGS$SMP_ARM$REPS$DRYREPS$COUNT$ns" in *[!0-9\ ]*) echo "bench/guest.sh: numbers only in N, DUR, BUFKB" >&2; exit 2 ;; esac
 : "${ns:= 20 100 500}"
 : "${arch:=amd64}"
 case $SURFC in /*) ;; *) SURFC=$(pwd)/$SURFC ;; esac
@@ -289,6 +297,44 @@ READERS='$READERS'" 2 || failed=1
 				row(load, "script-o", "script -o FILE")
 				row(load, "script-redirect", "script > FILE")
 				row(load, "script-wc", "script | wc -l")
+			}
+		}' "$dir/console.txt"
+	} >>"$out/report.txt"
+	return $failed
+}
+
+# ---- D. counting in the kernel ----
+
+bench_agg() {
+	failed=0
+	kernel amd64
+	dir=$out/agg-amd64
+	rm -rf "$dir"
+	mkdir -p "$dir/root/bench"
+	for run in hist stream lat; do
+		compile "agg-$run" "$top/bench/agg-$run.surf" "$dir"
+	done
+	log "agg: amd64, dd of $COUNT bytes, one at a time"
+	boot amd64 "$dir" 1800 "MODE=agg
+COUNT=$COUNT
+BUFKB=$BUFKB" 1 || failed=1
+	log "agg: the guest took $boot_secs s"
+	{
+		echo
+		echo "D. counting in the kernel against streaming, Debian $rel, 1 vCPU, one boot ($boot_secs s)"
+		echo "   dd if=/dev/zero of=/dev/null bs=1 count=$COUNT: each read a hit of p vfs_read f:comm==\"dd\""
+		echo "   counted: the table's hits (h:, l) or the lines delivered (stream, -o FILE, $BUFKB KB a CPU)"
+		awk '$1 == "RESULT" && $2 == "agg" { t[$3] = $4 / 100; n[$3] = $5; l[$3] = $6 }
+		END {
+			printf "   %-28s %8s %8s %10s %10s\n", "run", "dd", "vs none", "counted", "lost"
+			split("none hist stream lat", runs, " ")
+			names["none"] = "no probe"; names["hist"] = "h:keys=count (in the kernel)"
+			names["stream"] = "streamed to -o FILE"; names["lat"] = "l vfs_read (latency)"
+			for (i = 1; i <= 4; i++) {
+				r = runs[i]
+				if (!(r in t)) { printf "   %-28s (no result)\n", names[r]; continue }
+				printf "   %-28s %7.2fs %7.2fx %10d %10d\n", names[r], t[r],
+					(t["none"] > 0 ? t[r] / t["none"] : 0), n[r], l[r]
 			}
 		}' "$dir/console.txt"
 	} >>"$out/report.txt"
@@ -561,6 +607,7 @@ case $mode in
 drain | all) bench_drain || rc=1 ;;
 esac
 [ "$mode" != fleet ] || bench_fleet || rc=1
+[ "$mode" != agg ] || bench_agg || rc=1
 cat "$out/report.txt"
 echo
 echo "bench/guest.sh $mode: $(($(date +%s) - t0)) s in all"

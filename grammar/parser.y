@@ -729,6 +729,16 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 			tok = YYSYMBOL_BADCHAR; /* no list of expected tokens */
 		}
 		break;
+	case YYSYMBOL_WORD:
+		/* The filter runs to the end of the line: an h: there is
+		 * read as part of it. */
+		if (!strncmp(pc->src->text + loc.start, "h:", 2)) {
+			sb_puts(&sb, "'h:' goes before 'f:': the filter ends the line");
+			tok = YYSYMBOL_BADCHAR; /* no list of expected tokens */
+			break;
+		}
+		put_unexpected(&sb, pc, tok, loc);
+		break;
 	default:
 		put_unexpected(&sb, pc, tok, loc);
 		break;

@@ -120,10 +120,12 @@ usage() {
 usage: sh $script_name [-d SECONDS] [-o FILE] [-i SECONDS] [-j] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
   -o FILE     write events (and histograms) to FILE instead of stdout
-  -i SECONDS  print the histograms every SECONDS too (h: and l probes),
-              as counted since the start
+  -i SECONDS  print the histograms every SECONDS too, as counted since
+              the start
   -j          histograms as JSON lines: {probe, keys, values}, then
               {probe, hits, entries, dropped}
+              (a probe with h: counts in the kernel, an l probe times its
+              function: neither streams; their tables print at the end)
   -r          raw events: no display conversion of ip_/bNN_ fields
   -s          a kernel stack trace with every event
   -b KB       per-CPU buffer size of this run's instance
