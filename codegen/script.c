@@ -135,6 +135,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p)
 	put_var(f, i, "binary", k->user ? t->path : NULL);
 	put_var(f, i, "binary_id", k->user ? binary_identity(t->path) : NULL);
 	put_var(f, i, "conversions", conv.s);
+	put_var(f, i, "glob", t->glob);
 	put_aggregate(f, i, p);
 	free(shown);
 	sb_free(&src);

@@ -727,6 +727,7 @@ struct target {
 	unsigned long long offset;
 	bool has_offset;
 	bool ret;  /* FUNC%return: an fprobe on the function's return */
+	const char *glob; /* the wildcard this target is a match of, or NULL */
 	struct loc loc, sym_loc, off_loc;
 };
 
@@ -833,6 +834,7 @@ struct probe {
 	unsigned maxactive; /* rN: the kretprobe's maxactive; 0: the default */
 	/* An E probe: the event it is on, from the types (NULL: unknown). */
 	const struct trace_event *attached;
+	bool absent; /* a wildcard's match this kernel lacks: left out */
 	bool failed; /* the checks reported an error in it */
 };
 
@@ -914,6 +916,10 @@ struct options {
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
 	struct kernel_features kernel; /* what the target kernel takes */
+	/* Every kernel's types, which wildcard targets match against. */
+	struct typesrc *const *fleet;
+	size_t nfleet;
+	unsigned max_probes; /* --max-probes: what a wildcard may expand to */
 };
 
 void check_program(struct program *, const struct options *, struct diags *);

@@ -18,6 +18,9 @@
 #   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
 #                        (the note's bytes at that file offset) or cksum:CRC:SIZE
 #   probe_ID_conversions fields to convert: field=ip,field=b16,...
+#   probe_ID_glob        the wildcard target it is a match of (p vfs_*),
+#                        or empty: a match the target cannot trace is
+#                        left out (keep_traceable)
 #   probe_ID_aggregate   empty (streams), h (a hist trigger on its event)
 #                        or l (a latency probe: a hist trigger on its
 #                        synthetic event, fed by triggers on its entry
@@ -646,6 +649,52 @@ check_features() {
 '
 }
 
+# keep_traceable: the matches of wildcard targets that this kernel cannot
+# trace (a function not in available_filter_functions, an event not in
+# events/) are left out of probe_ids; says how many of each it arms.
+keep_traceable() {
+	globs=' ' want=''
+	for id in $probe_ids; do
+		eval "glob=\$probe_${id}_glob function=\$probe_${id}_function"
+		[ -n "$glob" ] || continue
+		case $globs in *" $glob "*) ;; *) globs="$globs$glob " ;; esac
+		[ -z "$function" ] || want="$want $id:$function"
+	done
+	[ "$globs" != ' ' ] || return 0
+	absent=' '
+	if [ -n "$want" ] && [ -r "$tracefs/available_filter_functions" ]; then
+		absent=" $(awk -v want="$want" '
+			BEGIN { n = split(want, w, " ")
+				for (i = 1; i <= n; i++) { f = w[i]; sub(/^[0-9]+:/, "", f); need[f] = need[f] " " w[i] } }
+			($1 in need) { delete need[$1] }
+			END { for (f in need) { k = split(need[f], ids, " "); for (i = 1; i <= k; i++) { sub(/:.*/, "", ids[i]); printf "%s ", ids[i] } } }' \
+			"$tracefs/available_filter_functions")"
+	fi
+	kept=''
+	for id in $probe_ids; do
+		eval "glob=\$probe_${id}_glob kind=\$probe_${id}_kind name=\$probe_${id}_name"
+		if [ -n "$glob" ]; then
+			case $absent in *" $id "*) continue ;; esac
+			[ "$kind" != e ] || [ -d "$tracefs/events/$name" ] || continue
+		fi
+		kept="$kept $id"
+	done
+	set -f
+	for glob in $globs; do
+		armed=0 matches=0
+		for id in $probe_ids; do
+			eval "g=\$probe_${id}_glob"
+			[ "$g" = "$glob" ] || continue
+			matches=$((matches + 1))
+			case " $kept " in *" $id "*) armed=$((armed + 1)) ;; esac
+		done
+		say "$glob: $armed of its $matches matches are traceable here"
+	done
+	set +f
+	probe_ids=$kept
+	[ -n "$probe_ids" ] || die 3 "nothing this kernel can trace"
+}
+
 # preflight: one pass over the probes (each binary read once). Kernel
 # functions are not looked up here: available_filter_functions is tens of
 # thousands of lines the kernel makes on every read, which cost more than
@@ -654,6 +703,7 @@ check_features() {
 # (definition_refused), so the message and the status are the same. A
 # dry run, which writes nothing, looks them all up here.
 preflight() {
+	keep_traceable
 	readme=
 	[ ! -r "$tracefs/README" ] || readme=$(cat "$tracefs/README")
 	checked=' '

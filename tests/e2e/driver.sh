@@ -377,6 +377,24 @@ case_kinds() {
 	clean kindskill
 }
 
+# Wildcards: every traceable match armed (filtered to nothing, but for
+# one read of 7 bytes), the count said, and all of it removed.
+case_globs() {
+	start globs 1 sh globs.sh -d 3 -o /tmp/globs.txt 2>/tmp/globs.err
+	sleep 1
+	n=$(cat $T/instances/surfc_${run}_*/events/surfc_${run}_*/*/enable 2>/dev/null | grep -c 1)
+	dd if=/tmp/marker-file of=/dev/null bs=7 count=1 2>/dev/null
+	wait $run
+	said=$(grep -c 'matches are traceable here$' /tmp/globs.err)
+	if [ "$said" = 3 ] && [ "$n" -gt 10 ] &&
+	   grep -q ' seven: .* c=7' /tmp/globs.txt; then
+		ok globs "$n probes enabled; $(grep 'traceable here' /tmp/globs.err | sed 's/^surfc: //' | tr '\n' ' ')"
+	else
+		bad globs "$n enabled, $said counts: $(cat /tmp/globs.err) $(head -n 3 /tmp/globs.txt)"
+	fi
+	clean globs
+}
+
 # The same script on a kernel without fprobes: -f arms it as the only
 # kernel compiled for, and the README check exits 3.
 case_kinds61() {

@@ -63,6 +63,13 @@ e2e_kernel() {
 			{ fail "e2e/$tag: compile kinds"; cat "$dir/kinds.err"; return; } ;;
 	esac
 	case " $cases " in
+	*" globs "*) # wildcards, against this kernel's types
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/globs.sh" \
+			"$top/tests/e2e/globs.surf" 2>"$dir/globs.err" ||
+			{ fail "e2e/$tag: compile globs"; cat "$dir/globs.err"; return; } ;;
+	esac
+	case " $cases " in
 	*" fleetident "*) # a fleet script without this kernel
 		d61=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) &&
 			a61=$(sh "$top/tests/kernels.sh" btf 6.1 arm64) &&
@@ -189,11 +196,11 @@ e2e_fleet() {
 # from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg kinds61"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg kinds61 globs"
 	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg kinds"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg kinds globs"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused agg"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused agg"
 	. "$top/tests/e2e/ansible.sh" && e2e_ansible
