@@ -243,7 +243,8 @@ static void put_kernel_header(FILE *f, const struct build *b)
 	for (size_t i = 0; i < b->prog->nprobes; i++)
 		left += b->prog->probes[i]->failed;
 	if (left)
-		fprintf(f, "#   %zu of %zu probes left out (--allow-partial)\n",
+		fprintf(f, "#   %zu of %zu probes left out (--allow-partial, or "
+			"wildcard matches its types lack)\n",
 			left, b->prog->nprobes);
 }
 

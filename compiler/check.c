@@ -1594,9 +1594,13 @@ static void check_probe(struct checker *c, struct probe *p)
 	p->kind = probe_kind_of(l, is_user_target(&p->target),
 				ret && l->form == FORM_FPROBE);
 	check_maxactive(c, p, l);
+	unsigned before = diags_reported(c->dg);
 	require_features(c, p->kind_loc, probe_kind_features(p));
+	/* A wildcard of a kind the kernel lacks is reported once, not once
+	 * a match. */
 	if (!p->target.glob && target_is_glob(p->target.text) &&
-	    !expand_glob(c, c->prog, c->at))
+	    (diags_reported(c->dg) != before ||
+	     !expand_glob(c, c->prog, c->at)))
 		return;
 	check_probe_name(c, p);
 	unsigned errors = diags_reported(c->dg);

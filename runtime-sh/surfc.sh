@@ -550,8 +550,10 @@ say_left_out() {
 		case " $probe_ids " in
 		*" $id "*) ;;
 		*)
-			eval "source=\$probe_${id}_source"
-			say "not on ${kernel_release:-this kernel}: $source (--allow-partial)"
+			# A wildcard's matches are counted by keep_traceable.
+			eval "source=\$probe_${id}_source glob=\$probe_${id}_glob"
+			[ -n "$glob" ] ||
+				say "not on ${kernel_release:-this kernel}: $source (--allow-partial)"
 			;;
 		esac
 	done
@@ -654,11 +656,14 @@ check_features() {
 # events/) are left out of probe_ids; says how many of each it arms.
 keep_traceable() {
 	globs=' ' want=''
-	for id in $probe_ids; do
-		eval "glob=\$probe_${id}_glob function=\$probe_${id}_function"
+	for id in ${all_probe_ids:-$probe_ids}; do
+		eval "glob=\$probe_${id}_glob"
 		[ -n "$glob" ] || continue
 		case $globs in *" $glob "*) ;; *) globs="$globs$glob " ;; esac
-		[ -z "$function" ] || want="$want $id:$function"
+	done
+	for id in $probe_ids; do
+		eval "glob=\$probe_${id}_glob function=\$probe_${id}_function"
+		[ -z "$glob" ] || [ -z "$function" ] || want="$want $id:$function"
 	done
 	[ "$globs" != ' ' ] || return 0
 	absent=' '
@@ -682,7 +687,8 @@ keep_traceable() {
 	set -f
 	for glob in $globs; do
 		armed=0 matches=0
-		for id in $probe_ids; do
+		# Those this kernel's types lack count too.
+		for id in ${all_probe_ids:-$probe_ids}; do
 			eval "g=\$probe_${id}_glob"
 			[ "$g" = "$glob" ] || continue
 			matches=$((matches + 1))

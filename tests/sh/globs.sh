@@ -39,5 +39,32 @@ globs_target() {
 	fi
 }
 
+# Two kernels: the matches are those of both; 6.1 lacks __probestub_*
+# (6.4 added them), so there the script arms none and says so, while
+# 6.12 arms both.
+globs_fleet() {
+	"$SURFC" --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 \
+		--btf "$KBTF612" --kernel-release 6.12.117+deb12-cloud-amd64 \
+		-o "$out/globs-fleet.sh" -e 'p __traceiter_sched_switch' \
+		-e 'p __probestub_sched_sw*' 2>"$out/globs-fleet.err" ||
+		{ fail "globs/fleet: compile: $(cat "$out/globs-fleet.err")"; return; }
+	fake=$out/tracefs-globs-fleet
+	rm -rf "$fake" && mkdir -p "$fake/instances"
+	cp "$top/tests/script/README.fixture" "$fake/README"
+	: >"$fake/kprobe_events"
+	printf '__traceiter_sched_switch\n__probestub_sched_switch\n__probestub_sched_swap_numa\n' \
+		>"$fake/available_filter_functions"
+	said61=$(SURFC_TRACEFS=$fake sh "$out/globs-fleet.sh" -n -K 6.1.0-56-cloud-amd64 2>&1 >/dev/null)
+	defs612=$(SURFC_TRACEFS=$fake sh "$out/globs-fleet.sh" -n -K 6.12.117+deb12-cloud-amd64 2>/dev/null |
+		grep -c '^append kprobe_events p:surfc_PID/__probestub_')
+	if [ "$said61" = "surfc: __probestub_sched_sw*: 0 of its 2 matches are traceable here" ] &&
+	   [ "$defs612" = 2 ]; then
+		pass "globs/fleet: 6.1 arms none of __probestub_sched_sw* and says so, 6.12 both"
+	else
+		fail "globs/fleet: 6.1 said '$said61', 6.12 armed $defs612"
+	fi
+}
+
 globs_expansion
 globs_target
+globs_fleet
