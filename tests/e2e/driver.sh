@@ -395,6 +395,25 @@ case_globs() {
 	clean globs
 }
 
+# An event probe on sched_process_exec: its line and the kernel's own
+# event's show the same file and pid.
+case_eprobe() {
+	start eprobe 1 sh eprobe.sh -q -d 2 -o /tmp/eprobe.txt
+	sh -c 'echo $$ >/tmp/eprobe.pid; exec /bin/true'
+	wait $run
+	epid=$(cat /tmp/eprobe.pid)
+	# busybox may exec twice (the path, then /proc/self/exe): each.
+	mine=$(grep " ex: .* pid=$epid old=$epid\$" /tmp/eprobe.txt | sed 's/.* file="\([^"]*\)".*/\1/' | tr '\n' ' ')
+	theirs=$(grep " sched_process_exec: filename=.* pid=$epid old_pid=$epid\$" /tmp/eprobe.txt |
+		sed 's/.* filename=\([^ ]*\) .*/\1/' | tr '\n' ' ')
+	if [ -n "$mine" ] && [ "$mine" = "$theirs" ]; then
+		ok eprobe "exec of $mine(pid $epid), as sched_process_exec says"
+	else
+		bad eprobe "'$mine' / '$theirs': $(grep "$epid" /tmp/eprobe.txt | head -n 3)"
+	fi
+	clean eprobe
+}
+
 # The same script on a kernel without fprobes: -f arms it as the only
 # kernel compiled for, and the README check exits 3.
 case_kinds61() {

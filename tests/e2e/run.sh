@@ -63,6 +63,13 @@ e2e_kernel() {
 			{ fail "e2e/$tag: compile kinds"; cat "$dir/kinds.err"; return; } ;;
 	esac
 	case " $cases " in
+	*" eprobe "*) # an event probe, against this kernel's types
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/eprobe.sh" \
+			"$top/tests/e2e/eprobe.surf" 2>"$dir/eprobe.err" ||
+			{ fail "e2e/$tag: compile eprobe"; cat "$dir/eprobe.err"; return; } ;;
+	esac
+	case " $cases " in
 	*" globs "*) # wildcards, against this kernel's types
 		# shellcheck disable=SC2086
 		"$SURFC" $tflags -o "$dir/root/e2e/globs.sh" \
@@ -196,11 +203,11 @@ e2e_fleet() {
 # from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg kinds61 globs"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg kinds61 globs eprobe"
 	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg kinds globs"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg kinds globs eprobe"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused agg"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused agg"
 	. "$top/tests/e2e/ansible.sh" && e2e_ansible
