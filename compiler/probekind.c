@@ -4,10 +4,10 @@
  * whether it is a kprobe or a uprobe (or, for f, an entry or a return):
  * ten kinds in all, each with what tracefs and the script need of it.
  * f, t and E are the dynamic events only tracefs's dynamic_events
- * defines (fprobes, tracepoint probes, event probes). A latency probe (l) is a kprobe at the
- * function's entry that also times the function to its return; a USDT
- * marker (U) a uprobe whose %N are the marker's arguments. Everything
- * else asks these rows, never a letter. */
+ * defines (fprobes, tracepoint probes, event probes). A latency probe
+ * (l) is a kprobe at the function's entry that also times the function
+ * to its return; a USDT marker (U) a uprobe whose %N are the marker's
+ * arguments. Everything else asks these rows, never a letter. */
 #include <string.h>
 
 #include "surfc.h"

@@ -656,7 +656,7 @@ enum probe_form { FORM_PROBE, FORM_FPROBE, FORM_TPROBE, FORM_EPROBE };
 
 /* A kind as written. */
 struct probe_letter {
-	const char *text; /* p r e P R l U */
+	const char *text; /* p r e P R l U f t E (r also as rN) */
 	const char *what; /* for messages: "entry" */
 	enum probe_site site;
 	enum probe_space space;
