@@ -1662,7 +1662,9 @@ void check_program(struct program *prog, const struct options *opt,
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		unsigned errors = diags_reported(dg);
-		if (p->target.origin && p->target.origin->failed) {
+		/* A wildcard's match absent here says nothing of the rest. */
+		if (p->target.origin && p->target.origin->failed &&
+		    !p->target.origin->absent) {
 			/* Reported on the probe written; what every kernel
 			 * shares (the arguments' conversions) is its. */
 			p->failed = true;

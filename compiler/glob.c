@@ -124,20 +124,35 @@ static bool has_param(const struct type *proto, const char *name)
 	return false;
 }
 
-/* A parameter named in an argument must be one of every match: else one
- * error, listing the matches that lack it. */
+/* Does the match have what the argument starts from: the parameter
+ * named, or a value for $retval? */
+static bool match_has(const struct type *proto, const struct expr *root)
+{
+	if (root->kind == EX_RETVAL)
+		return !proto || proto->target->kind != TY_VOID;
+	return has_param(proto, root->name);
+}
+
+/* A parameter named in an argument must be one of every match, and
+ * $retval needs a value: else one error, listing the matches that lack
+ * it. */
 static bool params_in_all(struct checker *c, const struct probe *p,
 			  const char **m, size_t n)
 {
 	bool ok = true;
 	for (size_t a = 0; a < p->nargs; a++) {
+		const struct expr *root = p->args[a].expr;
+		while (root->base)
+			root = root->base;
 		const char *param = root_param(p->args[a].expr);
-		if (!param)
+		/* $retval outside a return probe is the checks' error. */
+		if (!param && (root->kind != EX_RETVAL ||
+			       p->kind->site != PROBE_RETURN))
 			continue;
 		struct strbuf lacking = {0};
 		size_t nlack = 0;
 		for (size_t i = 0; i < n; i++) {
-			if (has_param(match_proto(c, m[i]), param))
+			if (match_has(match_proto(c, m[i]), root))
 				continue;
 			if (nlack < 8)
 				sb_printf(&lacking, "%s%s", nlack ? ", " : "", m[i]);
@@ -145,15 +160,14 @@ static bool params_in_all(struct checker *c, const struct probe *p,
 		}
 		if (nlack > 8)
 			sb_printf(&lacking, ", ... (%zu in all)", nlack);
-		if (nlack) {
-			const struct expr *e = p->args[a].expr;
-			while (e->base)
-				e = e->base;
-			ERR(c, e->loc, "'%s' is not a parameter of %zu of the %zu "
-			    "functions %s matches: %s", param, nlack, n,
+		if (nlack && param)
+			ERR(c, root->loc, "'%s' is not a parameter of %zu of the "
+			    "%zu functions %s matches: %s", param, nlack, n,
 			    p->target.text, lacking.s);
-			ok = false;
-		}
+		else if (nlack)
+			ERR(c, root->loc, "%zu of the %zu functions %s matches "
+			    "return void: %s", nlack, n, p->target.text, lacking.s);
+		ok = ok && !nlack;
 		sb_free(&lacking);
 	}
 	return ok;
@@ -180,6 +194,9 @@ static void add_copy(struct checker *c, struct program *prog, size_t at,
 	*q = *p;
 	q->plans = NULL;
 	q->target.text = (char *)m;
+	/* When the first match fails, the copies fail with it, its errors
+	 * reported once (check_program). */
+	q->target.origin = p;
 	if (p->name)
 		q->name = arena_printf(c->arena, "%s_%zu", p->name, k);
 	program_insert(prog, at, q);
