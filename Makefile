@@ -41,13 +41,15 @@ BUILD_DEPS := gcc make flex bison pkg-config libelf-dev libdw-dev libbpf-dev lib
 TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellcheck gawk \
 	original-awk lz4 linux-perf time binutils util-linux python3 systemtap-sdt-dev \
 	qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc cpio zstd \
-	xz-utils ansible-core dropbear-bin openssh-client
+	xz-utils ansible-core dropbear-bin openssh-client libc6-dbg \
+	gcc-aarch64-linux-gnu
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
 	compiler/ast.c compiler/fetchtype.c compiler/probekind.c compiler/glob.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
 	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
+	compiler/utypes.c \
 	compiler/types/model.c compiler/types/open.c compiler/types/btfsrc.c \
 	compiler/types/elfinfo.c compiler/types/btfhub.c \
 	compiler/types/dwarfsrc.c compiler/types/events.c \
@@ -123,11 +125,13 @@ $(BUILD)/%.o: %.c compiler/surfc.h grammar/parser.h grammar/lexer.h
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 # The runtime stays real .sh/.awk files; the build embeds them.
-$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/hist.awk runtime-sh/embed.sh
+$(BUILD)/runtime.c: runtime-sh/surfc.sh runtime-sh/convert.awk runtime-sh/hist.awk \
+		runtime-sh/graph.awk runtime-sh/embed.sh
 	@mkdir -p $(dir $@)
 	{ sh runtime-sh/embed.sh runtime_sh runtime-sh/surfc.sh && \
 	  sh runtime-sh/embed.sh convert_awk runtime-sh/convert.awk && \
-	  sh runtime-sh/embed.sh hist_awk runtime-sh/hist.awk; } >$@
+	  sh runtime-sh/embed.sh hist_awk runtime-sh/hist.awk && \
+	  sh runtime-sh/embed.sh graph_awk runtime-sh/graph.awk; } >$@
 
 $(BUILD)/runtime.o: $(BUILD)/runtime.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<

@@ -20,6 +20,7 @@
 extern const char runtime_sh[];
 extern const char convert_awk[];
 extern const char hist_awk[];
+extern const char graph_awk[];
 
 static void put_var(FILE *f, size_t i, const char *field, const char *value)
 {
@@ -101,6 +102,22 @@ static void put_aggregate(FILE *f, size_t i, const struct probe *p)
 		free(texts[j]);
 }
 
+/* A graph probe: its gate and return events and their triggers. */
+static void put_graph(FILE *f, size_t i, const struct probe *p)
+{
+	bool graph = p->letter->graph;
+	put_var(f, i, "graph", graph ? "1" : NULL);
+	if (!graph)
+		return;
+	char *gate = graph_gate_name(p), *ret = latency_return_name(p);
+	put_var(f, i, "gate_name", gate);
+	put_var(f, i, "return_name", ret);
+	put_var(f, i, "gate_trigger", graph_gate_trigger);
+	put_var(f, i, "return_trigger", graph_return_trigger);
+	free(gate);
+	free(ret);
+}
+
 /* What is the same for every kernel: the probe as written, its kind,
  * name, binary and conversions. */
 static void put_probe(FILE *f, size_t i, const struct probe *p)
@@ -137,6 +154,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p)
 	put_var(f, i, "conversions", conv.s);
 	put_var(f, i, "glob", t->glob);
 	put_aggregate(f, i, p);
+	put_graph(f, i, p);
 	free(shown);
 	sb_free(&src);
 	sb_free(&conv);
@@ -171,12 +189,13 @@ static void probe_fields(const struct probe *p, const struct options *opt,
 		? xstrdup(t->clone ? t->clone : t->symbol) : NULL;
 	out[F_FEATURES] = feats.s;
 	out[F_SYNTH] = out[F_RETURN] = NULL;
-	if (p->hist && p->letter->latency) {
+	if (probe_has_return(p)) {
 		struct strbuf ret = {0};
 		put_target(&ret, t);
-		out[F_SYNTH] = latency_synth_fields(p, &rt);
 		out[F_RETURN] = ret.s;
 	}
+	if (p->hist && p->letter->latency)
+		out[F_SYNTH] = latency_synth_fields(p, &rt);
 }
 
 /* One kernel: its identity and, for each probe it arms, the ids of its
@@ -198,7 +217,13 @@ static void put_kernel(FILE *f, size_t k, const struct build *b,
 		k, arch->name);
 	for (const char *const *a = arch->aliases; *a; a++)
 		fprintf(f, " %s", *a);
-	fprintf(f, "'\nkernel_%zu_probes='", k);
+	/* Where its graphs are expected (the script checks when it runs). */
+	struct kernel_features kf;
+	kernel_features_of(id ? id->release : NULL, &kf);
+	fprintf(f, "'\nkernel_%zu_graph_way=%s", k,
+		!id || !id->release || (kf.unknown & FEAT_INSTANCE_GRAPH) ? ""
+		: (kf.has & FEAT_INSTANCE_GRAPH) ? "instance" : "top");
+	fprintf(f, "\nkernel_%zu_probes='", k);
 	for (size_t i = 0, n = 0; i < prog->nprobes; i++)
 		if (!prog->probes[i]->failed)
 			fprintf(f, "%s%zu", n++ ? " " : "", i + 1);
@@ -305,6 +330,15 @@ void write_script(FILE *f, const struct build *b, size_t n,
 	for (size_t k = 0; k < n; k++)
 		fprintf(f, "%s%zu", k ? " " : "", k + 1);
 	fprintf(f, "'\nprobe_count=%zu\n", prog->nprobes);
+	/* What a graph probe's tracer needs set, once for the run. */
+	struct strbuf settings = {0};
+	for (size_t i = 0; i < prog->nprobes; i++)
+		if (prog->probes[i]->letter->graph && !settings.len)
+			put_graph_settings(&settings, " ");
+	fputs("graph_settings=", f);
+	put_sh_quoted(f, settings.s);
+	fputc('\n', f);
+	sb_free(&settings);
 	for (size_t i = 0; i < prog->nprobes; i++)
 		put_probe(f, i + 1, prog->probes[i]);
 	struct texts texts = {0};
@@ -322,5 +356,7 @@ void write_script(FILE *f, const struct build *b, size_t n,
 	put_sh_quoted(f, convert_awk);
 	fputs("\nhist_awk=", f);
 	put_sh_quoted(f, hist_awk);
+	fputs("\ngraph_awk=", f);
+	put_sh_quoted(f, graph_awk);
 	fputs("\n\nmain \"$@\"\n", f);
 }

@@ -117,6 +117,55 @@ static void show_latency(FILE *f, const struct probe *p, size_t id,
 	sb_free(&synth);
 }
 
+/* A graph probe: its gate and return, the tracer's settings, its own
+ * filter and enable, and the gate's triggers. */
+static void show_graph(FILE *f, const struct probe *p,
+		       const struct options *opt, const char *filter)
+{
+	const char *group = opt->group;
+	struct render_target rt = render_target_of(opt);
+	char *rest = probe_target_and_args(p, &rt);
+	char *gate = graph_gate_name(p), *ret = latency_return_name(p);
+	struct strbuf sb = {0};
+	sb_printf(&sb, "p:%s/%s %s", group, gate, rest);
+	put_write(f, sb.s, ">>", p->kind->events_file);
+	sb.len = 0;
+	sb_printf(&sb, "r:%s/%s ", group, ret);
+	put_target(&sb, &p->target);
+	put_write(f, sb.s, ">>", p->kind->events_file);
+	sb.len = 0;
+	put_graph_settings(&sb, "\n");
+	for (char *line = sb.s; line && *line;) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		char *eq = strchr(line, '=');
+		*eq = '\0';
+		put_write(f, eq + 1, ">", line);
+		line = end ? end + 1 : NULL;
+	}
+	char *dir = xprintf("events/%s/%s/", group, p->event);
+	if (filter) {
+		sb.len = 0;
+		sb_printf(&sb, "%sfilter", dir);
+		put_write(f, filter, ">", sb.s);
+	}
+	sb.len = 0;
+	sb_printf(&sb, "%senable", dir);
+	put_write(f, "1", ">", sb.s);
+	free(dir);
+	dir = xprintf("events/%s/%s/trigger", group, gate);
+	put_trigger(f, graph_gate_trigger, filter, dir);
+	free(dir);
+	dir = xprintf("events/%s/%s/trigger", group, ret);
+	put_trigger(f, graph_return_trigger, NULL, dir);
+	free(dir);
+	free(gate);
+	free(ret);
+	free(rest);
+	sb_free(&sb);
+}
+
 static void show_probe(FILE *f, const struct probe *p, size_t id,
 		       const struct options *opt)
 {
@@ -143,7 +192,9 @@ static void show_probe(FILE *f, const struct probe *p, size_t id,
 		put_write(f, def, ">>", p->kind->events_file);
 		free(def);
 	}
-	if (p->hist && p->letter->latency) {
+	if (p->letter->graph) {
+		show_graph(f, p, opt, filter);
+	} else if (p->hist && p->letter->latency) {
 		show_latency(f, p, id, opt, filter);
 	} else if (p->hist) {
 		char *hist = hist_trigger_text(p);

@@ -137,6 +137,7 @@ char *latency_return_trigger(const struct probe *p)
 	return sb.s;
 }
 
+/* A latency or graph probe's return event. */
 char *latency_return_name(const struct probe *p)
 {
 	struct strbuf sb = {0};
@@ -161,3 +162,41 @@ char *fill_run_names(const char *text, const char *group, const char *synth)
 	}
 	return sb.s;
 }
+
+/* ---- graph probes ---- */
+
+/* What a run with a graph probe sets where its graph is recorded (its
+ * instance, or the top level of a kernel whose instances have no
+ * function_graph), in this order: tracing off until a gate opens, the
+ * tracer, and the options that make its lines ours to pick (each line's
+ * CPU and task, its time; interrupts left out). The script restores
+ * each at the top level. */
+static const char *const graph_settings[] = {
+	"tracing_on=0",
+	"current_tracer=function_graph",
+	"options/funcgraph-irqs=0",
+	"options/funcgraph-proc=1",
+	"options/funcgraph-abstime=1",
+};
+#define NGRAPH_SETTINGS (sizeof(graph_settings) / sizeof(graph_settings[0]))
+
+void put_graph_settings(struct strbuf *sb, const char *sep)
+{
+	for (size_t i = 0; i < NGRAPH_SETTINGS; i++)
+		sb_printf(sb, "%s%s", i ? sep : "", graph_settings[i]);
+}
+
+/* A graph probe is three events: the probe itself, enabled, its
+ * arguments printed at the top of each graph; its gate, NAME__on, with
+ * the same definition and filter, whose trigger turns tracing on; and its
+ * return, NAME__ret, whose trigger turns it off. The probe is defined
+ * before its gate: the kernel runs the handlers of one address in
+ * reverse order of definition, so the gate opens first and the
+ * probe's line is the graph's first. */
+char *graph_gate_name(const struct probe *p)
+{
+	return xprintf("%s__on", p->event);
+}
+
+const char graph_gate_trigger[] = "traceon";
+const char graph_return_trigger[] = "traceoff";

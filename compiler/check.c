@@ -307,9 +307,9 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	size_t at = 0;
 	if (isdigit((unsigned char)t->text[0])) {
 		t->kind = TGT_KADDR;
-		if (p->letter->latency)
-			ERR(c, t->loc, "a latency probe needs a function's name: "
-			    "its return is probed too");
+		if (probe_has_return(p))
+			ERR(c, t->loc, "a %s probe needs a function's name: its "
+			    "return is probed too", p->letter->what);
 		if (!parse_number(t->text, &t->offset))
 			ERR(c, t->loc, "bad address '%s'", t->text);
 		return;
@@ -329,9 +329,10 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 	if (p->kind->site == PROBE_RETURN && t->has_offset && t->offset)
 		ERR(c, t->off_loc, "a return probe is placed on a function's entry; "
 		    "'+%llu' is not allowed", t->offset);
-	else if (p->letter->latency && t->has_offset && t->offset)
-		ERR(c, t->off_loc, "a latency probe times a function from its "
-		    "entry; '+%llu' is not allowed", t->offset);
+	else if (probe_has_return(p) && t->has_offset && t->offset)
+		ERR(c, t->off_loc, "a %s probe takes a function from its entry "
+		    "to its return; '+%llu' is not allowed", p->letter->what,
+		    t->offset);
 	else if (t->offset > MAX_KPROBE_OFFSET)
 		ERR(c, t->off_loc, "offset 0x%llx is past the kernel's limit for "
 		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
@@ -433,10 +434,10 @@ static void check_probe_name(struct checker *c, struct probe *p)
 	} else if (strlen(p->name) > MAX_EVENT_NAME_LEN) {
 		ERR(c, p->name_loc, "probe name is %zu characters; the kernel's "
 		    "limit is %d", strlen(p->name), MAX_EVENT_NAME_LEN);
-	} else if (p->letter->latency &&
+	} else if (probe_has_return(p) &&
 		   strlen(p->name) > MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN) {
-		ERR(c, p->name_loc, "a latency probe's name is at most %d "
-		    "characters: its return event adds '__ret'",
+		ERR(c, p->name_loc, "a %s probe's name is at most %d "
+		    "characters: its return event adds '__ret'", p->letter->what,
 		    MAX_EVENT_NAME_LEN - RETURN_SUFFIX_LEN);
 	}
 }
@@ -703,6 +704,13 @@ static int check_expr(struct checker *c, const struct probe *p,
 	switch (e->kind) {
 	case EX_ARGNUM:
 		check_argnum(c, p, e);
+		break;
+	case EX_PARAM:
+		/* A uretprobe has nothing of the entry's arguments. */
+		if (p->kind->user && p->kind->site == PROBE_RETURN)
+			WARN(c, e->loc, "at a return probe '%s' reads where the "
+			     "parameter was at entry, which may no longer hold "
+			     "it", e->name);
 		break;
 	case EX_REG:
 		if (!arch_has_reg(c->opt->arch, e->name)) {
@@ -1140,6 +1148,13 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 	    p->kind->form == FORM_EPROBE)
 		typed = NULL;
 	bool raw = !typed && !(fn && uses_proto(a->expr));
+	if (!raw && !c->opt->types && c->skip_typed && p->kind->user) {
+		/* The binary's types could not be had: said once, at the
+		 * target (user_types()). */
+		plan->unresolved = true;
+		plan->value = VAL_UNKNOWN;
+		return;
+	}
 	if (!raw && !c->opt->types) {
 		check_untyped(c, a, typed, errors, plan);
 		return;
@@ -1403,23 +1418,31 @@ static char *free_name(struct checker *c, struct strmap *taken,
 	}
 }
 
-/* A latency probe's return event is its own name and __ret, which no
- * other probe may have. */
+static void reserve_name(struct checker *c, struct strmap *taken,
+			 struct probe *p, const char *suffix, const char *what)
+{
+	char *name = arena_printf(c->arena, "%s%s", p->event, suffix);
+	const struct probe *q = strmap_put(taken, name, p);
+	if (q) {
+		c->src = q->src;
+		ERR(c, q->name ? q->name_loc : q->target.loc, "event name '%s' "
+		    "is the %s of the %s probe '%s'", name, what,
+		    p->letter->what, p->event);
+	}
+}
+
+/* A latency or graph probe's return event is its own name and __ret; a
+ * graph probe's gate, its name and __on. No other probe may have them. */
 static void name_return_events(struct checker *c, struct program *prog,
 			       struct strmap *taken)
 {
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
-		if (!p->event || !p->letter || !p->letter->latency)
+		if (!p->event || !probe_has_return(p))
 			continue;
-		char *ret = arena_printf(c->arena, "%s__ret", p->event);
-		const struct probe *q = strmap_put(taken, ret, p);
-		if (q) {
-			c->src = q->src;
-			ERR(c, q->name ? q->name_loc : q->target.loc, "event "
-			    "name '%s' is the return event of the latency probe "
-			    "'%s'", ret, p->event);
-		}
+		reserve_name(c, taken, p, "__ret", "return event");
+		if (p->letter->graph)
+			reserve_name(c, taken, p, "__on", "gate");
 	}
 }
 
@@ -1452,9 +1475,9 @@ static void name_events(struct checker *c, struct program *prog)
 		char *base = default_name(c->arena, p);
 		if (!base)
 			continue;
-		/* Room for a suffix _N, and for a latency probe's __ret. */
+		/* Room for a suffix _N, and for a return event's __ret. */
 		size_t room = MAX_EVENT_NAME_LEN - 4 -
-			      (p->letter->latency ? RETURN_SUFFIX_LEN : 0);
+			      (probe_has_return(p) ? RETURN_SUFFIX_LEN : 0);
 		if (strlen(base) > room)
 			base[room] = '\0';
 		p->event = free_name(c, &taken, &next_suffix, base);
@@ -1505,6 +1528,30 @@ static void check_tracepoints_once(struct checker *c, struct program *prog)
 		}
 	}
 	strmap_free(&probed);
+}
+
+/* A graph probe's call graphs are its run's stream (the tracer's
+ * output, events printed inside it): a probe that streams cannot share
+ * the run. Aggregating probes can. */
+static void check_graph_alone(struct checker *c, struct program *prog)
+{
+	const struct probe *graph = NULL;
+	for (size_t i = 0; i < prog->nprobes && !graph; i++)
+		if (prog->probes[i]->letter && prog->probes[i]->letter->graph)
+			graph = prog->probes[i];
+	if (!graph)
+		return;
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (!p->kind || p->hist || p->letter->graph)
+			continue;
+		unsigned line, col;
+		source_linecol(graph->src, graph->loc.start, &line, &col);
+		c->src = p->src;
+		ERR(c, p->loc, "this probe streams, and the call graphs of the "
+		    "'g' probe at %s:%u are this run's stream: put it in a script "
+		    "of its own", graph->src->name, line);
+	}
 }
 
 static void check_filter_size(struct checker *c, const struct probe *p)
@@ -1579,6 +1626,60 @@ static void check_maxactive(struct checker *c, struct probe *p,
 		p->maxactive = (unsigned)n;
 }
 
+/* Which arguments of a probe want types: some cannot do without
+ * (*typed), some read the prototype where there is one (*proto). */
+static const struct arg *wanted_types(const struct probe *p, bool *proto)
+{
+	const struct arg *typed = NULL;
+	*proto = false;
+	for (size_t i = 0; i < p->nargs; i++) {
+		if (!typed && typed_node(p->args[i].expr))
+			typed = &p->args[i];
+		*proto |= uses_proto(p->args[i].expr);
+	}
+	return typed;
+}
+
+/* A uprobe's types are its binary's (utypes.c): uopt becomes the
+ * probe's options, the kernel's but for them. The binary is opened only
+ * when an argument wants types, and it is an error to lack them only
+ * when one cannot do without: %0 alone reads the argument register.
+ * Returns the probed function, or NULL. */
+static const struct func_info *user_types(struct checker *c, struct probe *p,
+					  struct options *uopt)
+{
+	struct target *t = &p->target;
+	bool proto;
+	*uopt = *c->opt;
+	uopt->types = NULL;
+	c->opt = uopt;
+	const struct arg *typed = wanted_types(p, &proto);
+	/* A marker's %N is its spec, typed by no prototype: its binary's
+	 * types serve casts only. */
+	if (!uopt->user || !t->path || (!typed && (!proto || p->kind->marker)))
+		return NULL;
+	struct loc at = sub_loc(t->loc, 0, strlen(t->path));
+	const char *why = NULL;
+	struct typesrc *ts = utypes_of(uopt->user, t->path, &why);
+	if (ts && ts->arch != uopt->arch) {
+		if (typed)
+			ERR(c, at, "%s is built for %s; the probes are compiled "
+			    "for %s", t->path, ts->arch ? ts->arch->name
+			    : "a machine surfc does not know", uopt->arch->name);
+		return NULL;
+	}
+	if (!ts) {
+		if (typed)
+			ERR(c, at, "cannot type '%s': %s", typed->text,
+			    why ? why : "no types");
+		return NULL;
+	}
+	uopt->types = ts;
+	return typed ? typecheck_function(uopt, c->dg, p)
+		     : t->kind == TGT_USYM
+		     ? ts->ops->function(ts, t->symbol) : NULL;
+}
+
 static void check_probe(struct checker *c, struct probe *p)
 {
 	c->p = p;
@@ -1606,6 +1707,8 @@ static void check_probe(struct checker *c, struct probe *p)
 	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
+	const struct options *kernel_opt = c->opt;
+	struct options uopt;
 	if (diags_reported(c->dg) != errors)
 		;
 	else if (p->target.glob && glob_match_absent(c, p))
@@ -1616,9 +1719,11 @@ static void check_probe(struct checker *c, struct probe *p)
 		fn = typecheck_tracepoint(c->opt, c->dg, p);
 	else if (p->kind->site == PROBE_EVENT)
 		typecheck_event(c->opt, c->dg, p);
+	else if (p->kind->user)
+		fn = user_types(c, p, &uopt);
 	else
 		fn = typecheck_function(c->opt, c->dg, p);
-	if (fn && fn->is_clone)
+	if (fn && fn->is_clone && !p->kind->user)
 		p->target.clone = fn->name;
 	/* An unknown function was reported: its arguments can't be typed. */
 	c->skip_typed = diags_reported(c->dg) != errors;
@@ -1630,6 +1735,7 @@ static void check_probe(struct checker *c, struct probe *p)
 		check_fexpr(c, p, p->filter);
 		check_filter_size(c, p);
 	}
+	c->opt = kernel_opt;
 }
 
 /* A marker inlined at several places has a note, so a site, each; every
@@ -1680,6 +1786,7 @@ void check_program(struct program *prog, const struct options *opt,
 	name_events(&c, prog);
 	check_events_once(&c, prog);
 	check_tracepoints_once(&c, prog);
+	check_graph_alone(&c, prog);
 	if (diags_reported(dg) == before)
 		check_definitions(&c, prog);
 }

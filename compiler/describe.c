@@ -286,3 +286,33 @@ int describe(FILE *f, const struct options *opt, const char *what,
 		     "no function or type '%s' in the kernel's types", what);
 	return 1;
 }
+
+/* surfc --describe /PATH:FUNCTION: a user-space function's prototype
+ * from its binary's DWARF, and where each argument is at its entry, on
+ * the binary's arch unless --arch named one. */
+int describe_user_function(FILE *f, const struct options *base,
+			   bool arch_given, const char *what, struct diags *dg)
+{
+	const char *colon = strchr(what, ':');
+	char *path = xprintf("%.*s", (int)(colon - what), what);
+	const char *func = colon + 1, *why = NULL;
+	struct typesrc *ts = utypes_of(base->user, path, &why);
+	struct options opt = *base;
+	int status = 1;
+	opt.types = ts;
+	if (!ts)
+		diag_plain(dg, "surfc", SEV_ERROR, "cannot describe %s: %s", what,
+			   why);
+	else if (!ts->arch || (arch_given && ts->arch != opt.arch))
+		diag_plain(dg, "surfc", SEV_ERROR, "%s is built for %s, not %s",
+			   path, ts->arch ? ts->arch->name : "a machine surfc "
+			   "does not know", opt.arch->name);
+	else if (opt.arch = ts->arch, describe_function(f, &opt, func) == 0)
+		status = 0;
+	else
+		diag_suggest(dg, NULL, (struct loc){0, 0},
+			     typesrc_closest_function(ts, func), NULL,
+			     "no function '%s' in the DWARF of %s", func, path);
+	free(path);
+	return status;
+}

@@ -77,6 +77,11 @@ static const struct fetch_feature {
 	/* Not a fetcharg: a uprobe's reference counter, which arms a USDT
 	 * marker's semaphore; the README's place line names it. */
 	{FEAT_REF_CTR, "(ref_ctr_offset)", "4.20", NULL},
+	/* Where a graph probe's tracer runs: the instance's own
+	 * available_tracers tell at run time (no README line); the model
+	 * only says which way -l and -n expect. Debian's 6.12 has it, 6.1
+	 * not; mainline 6.11 gave instances function_graph. */
+	{FEAT_INSTANCE_GRAPH, "function_graph in instances", "6.11", "6.10"},
 	/* Not fetchargs: kinds of probe, by their README format lines.
 	 * fprobe and tracepoint probes (CONFIG_FPROBE_EVENTS): Debian's
 	 * 6.12.117 has them, its 6.1.0-56 not (mainline added them in 6.4,

@@ -182,7 +182,7 @@ static bool glob_kind(struct checker *c, const struct probe *p, bool *events)
 				       k->form == FORM_FPROBE))
 		return true;
 	ERR(c, p->target.loc, "a wildcard target is for kernel functions "
-	    "('p', 'r', 'l', 'f') and existing events ('e')");
+	    "('p', 'r', 'l', 'g', 'f') and existing events ('e')");
 	return false;
 }
 

@@ -280,6 +280,11 @@ void hist_read(struct checker *c, struct probe *p)
 		text = default_latency_hist;
 	if (!text)
 		return;
+	if (p->letter->graph) {
+		ERR(c, p->hist_loc, "a 'g' probe records call graphs; it takes "
+		    "no 'h:'");
+		return;
+	}
 	struct hist *h = arena_alloc(c->arena, sizeof(*h));
 	struct reader r = {.c = c, .p = p, .text = text, .placed = placed};
 	bool seen[4] = {false};

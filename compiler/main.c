@@ -45,6 +45,8 @@ struct cli {
 	struct list_options list_opt;
 	char *cmdline;
 	const char *kernel_release; /* given before any --btf/--vmlinux */
+	const char **debug_files;   /* --debug-file: user-space debuginfo */
+	size_t ndebug;
 	unsigned max_errors;
 	unsigned max_probes;
 };
@@ -68,7 +70,8 @@ static const char usage_text[] =
 	"                          sk_buff', or sk_buff) or an event's fields\n"
 	"                          (sched/sched_switch), from the kernel's types;\n"
 	"                          or a binary's USDT markers (/PATH or\n"
-	"                          /PATH:PROVIDER:NAME)\n"
+	"                          /PATH:PROVIDER:NAME), or a user-space\n"
+	"                          function's (/PATH:FUNCTION)\n"
 	"      --list [GLOB]       print the functions, events (GROUP/EVENT) and\n"
 	"                          structs ('struct NAME') whose names match the\n"
 	"                          shell glob, one a line, sorted\n"
@@ -80,7 +83,13 @@ static const char usage_text[] =
 	"      --vmlinux FILE      kernel types from a DWARF vmlinux or .ko\n"
 	"                          (each --btf and --vmlinux adds a kernel: one\n"
 	"                          script for all of them)\n"
-	"      --no-types          use no type information\n"
+	"      --debug-file FILE   the debuginfo of a uprobe's binary (may be\n"
+	"                          repeated: each binary takes the one with its\n"
+	"                          build-id); by default the binary's own DWARF,\n"
+	"                          else /usr/lib/debug/.build-id and its\n"
+	"                          .gnu_debuglink, as gdb finds them\n"
+	"      --no-types          use no kernel type information (uprobes are\n"
+	"                          still typed by their binaries' DWARF)\n"
 	"      --kernel-release R  the release the types just named belong to\n"
 	"                          (uname -r), for a bare BTF file; the script\n"
 	"                          checks it\n"
@@ -120,6 +129,7 @@ enum {
 	OPT_BTF_DIR,
 	OPT_LIST,
 	OPT_LIST_FORMAT,
+	OPT_DEBUG_FILE,
 };
 
 static const struct option long_options[] = {
@@ -144,6 +154,7 @@ static const struct option long_options[] = {
 	{"max-probes", required_argument, NULL, OPT_MAX_PROBES},
 	{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
 	{"btf-dir", required_argument, NULL, OPT_BTF_DIR},
+	{"debug-file", required_argument, NULL, OPT_DEBUG_FILE},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0},
@@ -199,6 +210,7 @@ static void cli_free(struct cli *cli)
 	free(cli->dirs);
 	free(cli->ndirs_files);
 	free(cli->types);
+	free(cli->debug_files);
 	free(cli->exprs);
 	free(cli->cmdline);
 }
@@ -259,6 +271,12 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 		}
 		case OPT_NO_TYPES:
 			cli->no_types = true;
+			break;
+		case OPT_DEBUG_FILE:
+			cli->debug_files = xrealloc(cli->debug_files,
+						    (cli->ndebug + 1) *
+						    sizeof(*cli->debug_files));
+			cli->debug_files[cli->ndebug++] = optarg;
 			break;
 		case OPT_COLOR:
 			cli->color = optarg ? optarg : "always";
@@ -723,13 +741,14 @@ static void show_all(const struct cli *cli, const struct build *b, size_t n,
 	close_output(out, cli->output, dg);
 }
 
+static int run_with(struct cli *, const struct options *,
+		    struct source **, size_t, struct diags *, const char ***);
+
+/* The user-space types live as long as the run: every kernel's checks
+ * share them. */
 static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 	       struct diags *dg, const char ***labels)
 {
-	/* A binary's USDT markers need no kernel. Its PATH is absolute,
-	 * which tells it from GROUP/EVENT. */
-	if (cli->describe && cli->describe[0] == '/')
-		return usdt_describe(stdout, cli->describe, dg);
 	struct options base = {
 		.no_types = cli->no_types,
 		.check_only = cli->mode == MODE_CHECK,
@@ -742,6 +761,31 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 			   "surfc knows %s", cli->arch, arch_names());
 		return 2;
 	}
+	/* --no-types leaves out the kernel's types: a binary's own are
+	 * still read, for the uprobes that need them. */
+	struct utypes *user = utypes_new(cli->debug_files, cli->ndebug);
+	base.user = user;
+	int status = run_with(cli, &base, srcs, nsrcs, dg, labels);
+	utypes_free(user);
+	return status;
+}
+
+static int run_with(struct cli *cli, const struct options *basep,
+		    struct source **srcs, size_t nsrcs, struct diags *dg,
+		    const char ***labels)
+{
+	struct options base = *basep;
+	/* A binary needs no kernel: its USDT markers (PATH, or
+	 * PATH:PROVIDER:NAME), or a function's prototype from its DWARF
+	 * (PATH:FUNCTION). Its PATH is absolute, which tells it from
+	 * GROUP/EVENT. */
+	const char *colon = cli->describe && cli->describe[0] == '/'
+		? strchr(cli->describe, ':') : NULL;
+	if (colon && !strchr(colon + 1, ':'))
+		return describe_user_function(stdout, &base, cli->arch != NULL,
+					      cli->describe, dg);
+	if (cli->describe && cli->describe[0] == '/')
+		return usdt_describe(stdout, cli->describe, dg);
 	size_t n;
 	struct build *b = open_kernels(cli, &base, &n, dg);
 	if (!b)

@@ -1,5 +1,5 @@
 /* probekind.c: the one table of probe kinds. A probe starts with a
- * letter (p r e P R l U f t E, language.md §2); the letter says where the
+ * letter (p r e P R l g U f t E, language.md §2); the letter says where the
  * event fires and which targets it takes, and the target then says
  * whether it is a kprobe or a uprobe (or, for f, an entry or a return):
  * ten kinds in all, each with what tracefs and the script need of it.
@@ -26,6 +26,8 @@ static const struct probe_letter letters[] = {
 	 .space = SPACE_USER},
 	{.text = "l", .what = "latency", .site = PROBE_ENTRY,
 	 .space = SPACE_KERNEL, .latency = true},
+	{.text = "g", .what = "call graph", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .graph = true},
 	/* A USDT marker, PATH:PROVIDER:NAME (bpftrace's usdt:). */
 	{.text = "U", .what = "USDT marker", .site = PROBE_ENTRY,
 	 .space = SPACE_USER, .marker = true},
@@ -137,6 +139,11 @@ bool probe_args_by_argn(const struct probe *p)
 {
 	return p->kind && (p->kind->form == FORM_FPROBE ||
 			   p->kind->form == FORM_TPROBE);
+}
+
+bool probe_has_return(const struct probe *p)
+{
+	return p->letter && (p->letter->latency || p->letter->graph);
 }
 
 bool probe_at_entry(const struct probe *p)

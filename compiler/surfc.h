@@ -162,11 +162,12 @@ enum feature {
 	FEAT_SYNTH = 1 << 14,       /* synthetic events, onmatch().trace() */
 	FEAT_SYNTH_STRING = 1 << 15, /* char NAME[] in synthetic events */
 	FEAT_REF_CTR = 1 << 16,      /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
-	FEAT_FPROBE = 1 << 17,       /* f: fprobe events */
-	FEAT_TPROBE = 1 << 18,       /* t: tracepoint probes */
-	FEAT_EPROBE = 1 << 19,       /* E: event probes (e: in dynamic_events) */
-	FEAT_MAXACTIVE = 1 << 20,    /* rN: a kretprobe's maxactive */
-	FEAT_ALL = (1 << 21) - 1,
+	FEAT_INSTANCE_GRAPH = 1 << 17, /* function_graph in an instance */
+	FEAT_FPROBE = 1 << 18,       /* f: fprobe events */
+	FEAT_TPROBE = 1 << 19,       /* t: tracepoint probes */
+	FEAT_EPROBE = 1 << 20,       /* E: event probes (e: in dynamic_events) */
+	FEAT_MAXACTIVE = 1 << 21,    /* rN: a kretprobe's maxactive */
+	FEAT_ALL = (1 << 22) - 1,
 };
 
 struct fetch_type {
@@ -396,6 +397,10 @@ const struct arch *elfinfo_arch(Elf *);
 bool elfinfo_addr_offset(Elf *, GElf_Addr addr, unsigned long long *off);
 /* The section named name, or NULL. */
 Elf_Scn *elfinfo_section(Elf *, const char *name, GElf_Shdr *);
+/* The file name .gnu_debuglink names (in the ELF's memory), or NULL. */
+const char *elfinfo_debuglink(Elf *);
+/* Does the file hold DWARF of its own (a .debug_info with contents)? */
+bool elfinfo_has_dwarf(Elf *);
 
 /* usym.c: user-space symbols, read from the binary's ELF symbol tables. */
 
@@ -604,6 +609,9 @@ struct typesrc *typesrc_open_dwarf(const char *path, char **err,
 /* types/open.c: which backend reads what. --vmlinux: DWARF, else the
  * .BTF of an ELF without DWARF. */
 struct typesrc *typesrc_open_vmlinux(const char *path, char **err);
+/* A user-space binary's types, from the DWARF of path (the binary or
+ * its debuginfo; utypes.c finds which). */
+struct typesrc *typesrc_open_user(const char *path, char **err);
 /* The running kernel's BTF, then the debuginfo paths perf searches. */
 struct typesrc *typesrc_open_default(char **err);
 void typesrc_close(struct typesrc *);
@@ -632,6 +640,17 @@ const struct event_field *event_class_fields(struct typesrc *,
 /* "GROUP/EVENT"; GROUP is "*" when the types do not say it. */
 char *event_path(struct arena *, const struct trace_event *);
 
+/* utypes.c: the types of user-space binaries, opened once a run. */
+struct utypes;
+/* debug_files: what --debug-file named; a binary takes the one whose
+ * build-id is its own. */
+struct utypes *utypes_new(const char *const *debug_files, size_t n);
+void utypes_free(struct utypes *);
+/* The types of the binary at path; NULL and *why when there are none
+ * (no DWARF found, or debuginfo of another build). */
+struct typesrc *utypes_of(struct utypes *, const char *path,
+			  const char **why);
+
 /* probekind.c: what a probe's kind means, in one table: the letters a
  * probe starts with, and the kinds of event they make once the target
  * says which space it is in. */
@@ -656,11 +675,12 @@ enum probe_form { FORM_PROBE, FORM_FPROBE, FORM_TPROBE, FORM_EPROBE };
 
 /* A kind as written. */
 struct probe_letter {
-	const char *text; /* p r e P R l U f t E (r also as rN) */
+	const char *text; /* p r e P R l g U f t E (r also as rN) */
 	const char *what; /* for messages: "entry" */
 	enum probe_site site;
 	enum probe_space space;
 	bool latency; /* times the function from entry to return */
+	bool graph;   /* records the call graph of the calls it accepts */
 	bool marker;  /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
 	enum probe_form form;
 	bool maxactive; /* r: may be written rN, the kretprobe's maxactive */
@@ -702,6 +722,10 @@ bool probe_args_by_argn(const struct probe *);
 /* Does the probe fire at a function's entry (an entry probe, no offset),
  * where $argN and the argument registers say the same? */
 bool probe_at_entry(const struct probe *);
+/* Does the probe's letter also probe the function's return (l, g)? Its
+ * target is then a function's name, with no offset, and its return event
+ * is its name and "__ret". */
+bool probe_has_return(const struct probe *);
 
 /* ast.c: the syntax tree. Every node lives in the program's arena. */
 
@@ -912,6 +936,7 @@ void parse_source(const struct source *, struct program *, struct diags *);
 struct options {
 	const struct arch *arch;
 	struct typesrc *types; /* NULL: no type information */
+	struct utypes *user;   /* user-space binaries' types; NULL: none */
 	bool no_types;   /* --no-types */
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
@@ -945,6 +970,9 @@ bool typecheck_arg(const struct options *, struct diags *,
 int describe(FILE *, const struct options *, const char *what, struct diags *);
 /* The parts of describe, for surfc --list -v: 0 when found. */
 int describe_function(FILE *, const struct options *, const char *name);
+/* surfc --describe /PATH:FUNCTION, from the binary's DWARF. */
+int describe_user_function(FILE *, const struct options *, bool arch_given,
+			   const char *what, struct diags *);
 void describe_struct(FILE *, struct typesrc *, struct type *, const char *name);
 void describe_event(FILE *, struct typesrc *, const struct trace_event *);
 
@@ -1023,6 +1051,14 @@ char *latency_synth_fields(const struct probe *, const struct render_target *);
 char *latency_return_name(const struct probe *);
 char *latency_entry_trigger(const struct probe *);
 char *latency_return_trigger(const struct probe *);
+/* A graph probe's texts: the settings of its tracer ("tracing_on=0
+ * current_tracer=function_graph ...", PATH=VALUE joined by sep), its
+ * gate's event name, and the triggers on its gate (" if FILTER" follows)
+ * and its return. */
+void put_graph_settings(struct strbuf *, const char *sep);
+char *graph_gate_name(const struct probe *);
+extern const char graph_gate_trigger[];
+extern const char graph_return_trigger[];
 /* text with every @GROUP@ and @SYNTH@ replaced. */
 char *fill_run_names(const char *text, const char *group, const char *synth);
 

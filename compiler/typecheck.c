@@ -90,6 +90,14 @@ static char *tname(struct tc *c, const struct type *t)
 	return type_name(c->arena, t);
 }
 
+/* Where the types came from, for messages. */
+static const char *types_name(struct tc *c)
+{
+	return c->p->kind->user ? arena_printf(c->arena, "the types of %s",
+					      c->p->target.path)
+				: "the kernel's types";
+}
+
 /* ---- bases ---- */
 
 /* "pid_t kernel_clone(struct kernel_clone_args *args)" */
@@ -115,8 +123,8 @@ static bool need_function(struct tc *c, const struct expr *e)
 	if (c->fn)
 		return true;
 	if (c->p->kind->user)
-		ERR(c, e->loc, "types of user-space programs are not supported "
-		    "yet: cast a register instead, e.g. (struct foo *)%%%s",
+		ERR(c, e->loc, "no prototype at %s: cast a register instead, "
+		    "e.g. (struct foo *)%%%s", c->p->target.text,
 		    c->opt->arch->argregs[0]);
 	else if (c->p->target.module)
 		ERR(c, e->loc, "the types of module %s are not in %s: pass "
@@ -261,8 +269,8 @@ static struct type *resolve_ctype(struct tc *c, const struct ctype *ct,
 		const char *near = names ? closest_name(ct->name, names, n) : NULL;
 		SUGGEST(c, ct->loc, near ? arena_printf(c->arena, "%s%s",
 						       kw[ct->kind], near) : NULL,
-			NULL, "no type '%s%s' in the kernel's types",
-			kw[ct->kind], ct->name);
+			NULL, "no type '%s%s' in %s",
+			kw[ct->kind], ct->name, types_name(c));
 		return NULL;
 	}
 	/* coolKprobe's ~(struct task_struct) names what the value points to. */
@@ -478,8 +486,8 @@ static bool eval_member(struct tc *c, const struct expr *e, struct place *pl)
 		return false;
 	}
 	if (t->declared_only) {
-		ERR(c, e->loc, "%s is only declared in the kernel's types; its "
-		    "members are unknown", tname(c, t));
+		ERR(c, e->loc, "%s is only declared in %s; its members are "
+		    "unknown", tname(c, t), types_name(c));
 		return false;
 	}
 	unsigned long long bit_off;
@@ -835,7 +843,8 @@ const struct func_info *typecheck_function(const struct options *opt,
 					   const struct probe *p)
 {
 	const struct target *t = &p->target;
-	if (!opt->types || p->kind->user || t->kind != TGT_KSYM || t->module)
+	bool user = t->kind == TGT_USYM && !p->kind->marker;
+	if (!opt->types || (t->kind != TGT_KSYM && !user) || t->module)
 		return NULL;
 	const struct func_info *fn = opt->types->ops->function(opt->types,
 							       t->symbol);
@@ -847,6 +856,13 @@ const struct func_info *typecheck_function(const struct options *opt,
 			     t->symbol, fn->name, fn->locs ? " (DWARF locations "
 			     "are used)" : "");
 		return fn;
+	}
+	if (user) {
+		diag_suggest(dg, p->src, t->sym_loc,
+			     typesrc_closest_function(opt->types, t->symbol),
+			     NULL, "no function '%s' in the DWARF of %s",
+			     t->symbol, t->path);
+		return NULL;
 	}
 	diag_suggest(dg, p->src, t->sym_loc,
 		     typesrc_closest_function(opt->types, t->symbol), NULL,

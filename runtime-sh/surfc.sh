@@ -5,6 +5,9 @@
 #   surfc_version
 #   convert_awk      runtime-sh/convert.awk
 #   hist_awk         runtime-sh/hist.awk
+#   graph_awk        runtime-sh/graph.awk
+#   graph_settings   PATH=VALUE ... a graph probe's tracer needs, in order
+#                        (empty: no graph probe)
 #   probe_count      the probes are 1 2 ... probe_count; for each probe ID:
 #   probe_ID_kind        k (kprobe), u (uprobe), d (a dynamic event only
 #                        dynamic_events defines: fprobe, tracepoint probe,
@@ -25,6 +28,11 @@
 #                        or l (a latency probe: a hist trigger on its
 #                        synthetic event, fed by triggers on its entry
 #                        and its return)
+#   probe_ID_graph       1 for a graph probe (g): its gate (probe_ID_gate_name,
+#                        the same definition, probe_ID_gate_trigger) and
+#                        its return (probe_ID_return_name,
+#                        probe_ID_return_trigger) open and close a
+#                        function_graph recording
 #   probe_ID_hist        its hist trigger, without " if FILTER"
 #   probe_ID_return_name probe_ID_entry_trigger probe_ID_return_trigger
 #                        (l) its return event, and the triggers on its
@@ -35,6 +43,8 @@
 #                        (empty: compiled without a kernel's identity)
 #   kernel_K_build_id    its GNU build-id (hex), where the types had one
 #   kernel_K_arch kernel_K_big_endian kernel_K_machines (uname -m values)
+#   kernel_K_graph_way   where its graphs are expected: instance, top, or
+#                        empty (not known); a run checks the instance
 #   kernel_K_probes      the probes it arms (--allow-partial leaves some out)
 #   kernel_K_rest kernel_K_filter kernel_K_function kernel_K_features
 #   kernel_K_synth kernel_K_return
@@ -50,7 +60,7 @@
 #   probe_ID_features    what the probe needs, as the tracefs README names
 #                        it, ';'-separated
 #   probe_ID_synth       (l) its synthetic event's fields
-#   probe_ID_return      (l) its return probe's definition after the name
+#   probe_ID_return      (l, g) its return probe's definition after the name
 #
 # It must run under busybox ash, dash, bash, mksh, posh and yash, with only
 # the utilities busybox has. Every tracefs write goes through
@@ -92,7 +102,11 @@ errlog_base=0          # error_log lines before arming
 exit_status=0
 opt_duration='' opt_output='' opt_stack='' opt_buffer_kb='' opt_dry_run=''
 opt_list='' opt_force='' opt_clean='' opt_quiet='' opt_raw='' opt_kernel=''
-opt_interval='' opt_json=''
+opt_interval='' opt_json='' opt_depth='' opt_no_durations=''
+graph_dir=             # where graph probes record: the instance, or the top
+graph_top=             # ... level, which the run found idle and restores
+graph_saved=           # PATH=VALUE of the top level's settings it changed
+graph_ids=             # graph probes whose gate and return were defined
 streaming=             # some probe streams its events (a reader runs)
 return_ids=            # latency probes whose return probe was defined
 synth_ids=             # latency probes whose synthetic event was written
@@ -120,17 +134,20 @@ usage() {
 		kernel_text="kernels $list"
 	fi
 	cat <<EOF
-usage: sh $script_name [-d SECONDS] [-o FILE] [-i SECONDS] [-j] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
+usage: sh $script_name [-d SECONDS] [-o FILE] [-i SECONDS] [-j] [-G DEPTH] [-T] [-r] [-s] [-b KB] [-n] [-l] [-K RELEASE] [-f] [-c] [-q] [-h]
   -d SECONDS  stop after SECONDS (default: until interrupted)
   -o FILE     write events (and histograms) to FILE instead of stdout
   -i SECONDS  print the histograms every SECONDS too, as counted since
               the start
+  -G DEPTH    g probes: graph DEPTH levels of calls below the function
+  -T          g probes: no durations in the graphs
   -j          histograms as JSON lines: {probe, keys, values}, then
               {probe, hits, entries, dropped}
               (a probe with h: counts in the kernel, an l probe times its
               function: neither streams; their tables print at the end)
   -r          raw events: no display conversion of ip_/bNN_ fields
-  -s          a kernel stack trace with every event
+  -s          a stack trace with every event: the kernel's, and for
+              uprobes the program's (where the kernel records user stacks)
   -b KB       per-CPU buffer size of this run's instance
   -n          dry run: print every tracefs write, touch nothing (any machine)
   -l          list the probes and their definitions, then exit (any machine)
@@ -175,11 +192,14 @@ die() {
 # instance) and events_file.
 probe_dir() {
 	eval "kind=\$probe_$1_kind name=\$probe_$1_name
-		events_file=\$probe_$1_events_file"
+		events_file=\$probe_$1_events_file graph=\$probe_$1_graph"
+	# A graph probe's events are where its graph is recorded.
+	base=$instance
+	[ -z "$graph" ] || [ -z "$graph_top" ] || base=$tracefs
 	if [ "$kind" = e ]; then
-		event_dir=$instance/events/$name
+		event_dir=$base/events/$name
 	else
-		event_dir=$instance/events/$run_name/$name
+		event_dir=$base/events/$run_name/$name
 		events_file=$tracefs/$events_file
 	fi
 }
@@ -218,11 +238,13 @@ tracefs_write() {
 
 parse_options() {
 	all_probes
-	while getopts d:o:i:jrsb:nlK:fcqh option; do
+	while getopts d:o:i:jG:Trsb:nlK:fcqh option; do
 		case $option in
 		d) opt_duration=$OPTARG ;;
 		i) opt_interval=$OPTARG ;;
 		j) opt_json=1 ;;
+		G) opt_depth=$OPTARG ;;
+		T) opt_no_durations=1 ;;
 		o) opt_output=$OPTARG ;;
 		r) opt_raw=1 ;;
 		s) opt_stack=1 ;;
@@ -243,6 +265,8 @@ parse_options() {
 	case $opt_buffer_kb in *[!0-9]*) die 2 "-b takes kilobytes, not '$opt_buffer_kb'" ;; esac
 	case $opt_interval in *[!0-9]*) die 2 "-i takes whole seconds, not '$opt_interval'" ;; esac
 	[ "$opt_interval" != 0 ] || die 2 "-i takes a positive number of seconds"
+	case $opt_depth in *[!0-9]*) die 2 "-G takes a number of levels, not '$opt_depth'" ;; esac
+	[ "$opt_depth" != 0 ] || die 2 "-G takes a positive number of levels"
 	[ "$opt_duration" != 0 ] || die 2 "-d takes a positive number of seconds"
 	[ "$opt_buffer_kb" != 0 ] || die 2 "-b takes a positive number of kilobytes"
 	[ -z "$opt_kernel" ] || [ -n "$opt_dry_run$opt_list" ] ||
@@ -373,6 +397,7 @@ use_kernel() {
 	kernel=$1
 	eval "kernel_release=\$kernel_$1_release kernel_version=\$kernel_$1_version
 		surfc_arch=\$kernel_$1_arch surfc_big_endian=\$kernel_$1_big_endian
+		graph_way=\$kernel_$1_graph_way
 		probe_ids=\$kernel_$1_probes"
 	for field in rest filter function features synth return; do
 		eval "set -- \$kernel_${kernel}_$field"
@@ -746,6 +771,32 @@ preflight() {
 	done
 	# A dry run writes nothing for the kernel to refuse: it looks them up.
 	[ -z "$opt_dry_run" ] || check_functions
+	check_traceable
+}
+
+# check_traceable: a graph probe's function must be one the function
+# tracers can hook (available_filter_functions), for its graph to start
+# with it; read once, for all of them.
+check_traceable() {
+	graphed=
+	for id in $probe_ids; do
+		eval "graph=\$probe_${id}_graph function=\$probe_${id}_function"
+		[ -z "$graph" ] || graphed="$graphed $function"
+	done
+	[ -n "$graphed" ] && [ -r "$tracefs/available_filter_functions" ] || return 0
+	missing=$(awk -v want="$graphed" '
+		BEGIN { left = split(want, w, " "); for (i = 1; i <= left; i++) need[w[i]] = 1 }
+		($1 in need) { delete need[$1]; if (--left == 0) exit }
+		END { for (f in need) print f }' "$tracefs/available_filter_functions")
+	[ -n "$missing" ] || return 0
+	for id in $probe_ids; do
+		load_probe "$id"
+		[ -n "$graph" ] || continue
+		for f in $missing; do
+			[ "$f" != "$function" ] ||
+				die 3 "'$function' cannot be traced by function_graph on this kernel (not in available_filter_functions): $source"
+		done
+	done
 }
 
 # ---- arm ----
@@ -783,9 +834,110 @@ define_probes() {
 		[ "$kind" != e ] || continue
 		tracefs_write append "$events_file" "$definition" || definition_refused
 		defined_ids="$defined_ids $id"
-		eval "aggregate=\$probe_${id}_aggregate"
+		eval "aggregate=\$probe_${id}_aggregate graph=\$probe_${id}_graph"
 		[ "$aggregate" != l ] || define_latency
+		[ -z "$graph" ] || define_graph
 	done
+}
+
+# define_graph: graph probe id's gate, after the probe itself (the kernel
+# runs one address's handlers latest first: the gate opens before the
+# probe's own event is recorded, the graph's first line), and its return.
+define_graph() {
+	eval "gate_name=\$probe_${id}_gate_name return_name=\$probe_${id}_return_name
+		return_rest=\$probe_${id}_return"
+	definition="p:$run_name/$gate_name $rest"
+	tracefs_write append "$events_file" "$definition" || definition_refused
+	graph_ids="$graph_ids $id"
+	definition="r:$run_name/$return_name $return_rest"
+	tracefs_write append "$events_file" "$definition" || definition_refused
+	return_ids="$return_ids $id"
+}
+
+# graph_setup: where graph probes record, and its tracer set. The
+# instance, where its tracers include function_graph (6.11 on); else the
+# top level, only if it is idle (its tracer nop, no event enabled there),
+# its settings saved to be restored and its buffer emptied; else exit 3,
+# nothing changed.
+graph_setup() {
+	[ -n "$graph_settings" ] || return 0
+	if [ -n "$opt_dry_run" ]; then
+		graph_dir=$instance
+		graph_where
+		say "note: the call graphs: $where"
+	elif grep -qw function_graph "$instance/available_tracers" 2>/dev/null; then
+		graph_dir=$instance
+	else
+		top_idle
+		graph_dir=$tracefs graph_top=1
+	fi
+	settings=$graph_settings
+	[ -z "$opt_no_durations" ] || settings="$settings options/funcgraph-duration=0"
+	[ -z "$opt_depth" ] || [ ! -f "$graph_dir/max_graph_depth" ] ||
+		settings="$settings max_graph_depth=$opt_depth"
+	for setting in $settings; do
+		path=${setting%%=*}
+		if [ -n "$graph_top" ]; then
+			read -r old <"$graph_dir/$path" || die 3 "cannot read $path at the top level"
+			graph_saved="$path=$old $graph_saved"
+		fi
+		tracefs_write write "$graph_dir/$path" "${setting#*=}" ||
+			die 3 "cannot set $path to ${setting#*=} for the call graphs"
+	done
+	[ -z "$graph_top" ] || tracefs_write write "$graph_dir/trace" ""
+}
+
+# top_idle: the top level may take the graph: the kernel has
+# function_graph, and no one uses the top level's tracer or events.
+top_idle() {
+	reason="this kernel's instances have no function_graph"
+	grep -qw function_graph "$tracefs/available_tracers" ||
+		die 3 "$reason, and neither has its top level (CONFIG_FUNCTION_GRAPH_TRACER)"
+	read -r tracer <"$tracefs/current_tracer"
+	[ "$tracer" = nop ] ||
+		die 3 "$reason, and the top level is busy: its current_tracer is $tracer, not nop (another tool's?); the call graphs need it idle"
+	enabled=$(head -n 1 "$tracefs/set_event")
+	[ -z "$enabled" ] ||
+		die 3 "$reason, and the top level is busy: events are enabled there ($enabled...); the call graphs need it idle"
+}
+
+# graph_restore: the top level's settings as they were, the latest first.
+graph_restore() {
+	for setting in $graph_saved; do
+		tracefs_write write "$tracefs/${setting%%=*}" "${setting#*=}" ||
+			printf 'surfc: cannot set %s back to %s\n' "${setting%%=*}" "${setting#*=}" >&2
+	done
+	graph_saved=
+}
+
+# print_graphs: the call graphs, from the buffer where the gates left them
+# (read when the run ends: a read of trace_pipe ends when tracing stops,
+# as it does after each graph), through the display conversions.
+print_graphs() {
+	[ -n "$graph_ids" ] && [ -z "$opt_dry_run" ] || return 0
+	probes=
+	for id in $graph_ids; do
+		eval "name=\$probe_${id}_name function=\$probe_${id}_function"
+		probes="$probes$name $function;"
+	done
+	conversions=
+	for id in $graph_ids; do
+		eval "name=\$probe_${id}_name field_kinds=\$probe_${id}_conversions"
+		[ -n "$opt_raw" ] || [ -z "$field_kinds" ] ||
+			conversions="$conversions$name:$field_kinds;"
+	done
+	out=${opt_output:-}
+	if [ -n "$out" ]; then
+		graphs >>"$out"
+	else
+		graphs
+	fi
+}
+
+graphs() {
+	awk -v probes="$probes" -v depth="${opt_depth:-0}" "$graph_awk" \
+		<"$graph_dir/trace" | awk -v convs="$conversions" \
+		-v big="$surfc_big_endian" -v flush=0 "$convert_awk"
 }
 
 # define_latency: latency probe id's return probe and synthetic event.
@@ -827,6 +979,14 @@ aggregate_place() {
 	probe_dir "$1"
 	eval "aggregate=\$probe_$1_aggregate hist=\$probe_$1_hist"
 	hist_dir=$event_dir
+	if [ -n "$graph" ]; then
+		eval "gate_name=\$probe_$1_gate_name return_name=\$probe_$1_return_name
+			gate_trigger=\$probe_$1_gate_trigger
+			return_trigger=\$probe_$1_return_trigger"
+		gate_dir=${event_dir%/*}/$gate_name
+		return_dir=${event_dir%/*}/$return_name
+		return 0
+	fi
 	[ "$aggregate" = l ] || return 0
 	synth=${run_name}_$1
 	hist_dir=$instance/events/synthetic/$synth
@@ -862,13 +1022,16 @@ trigger_condition() {
 # with its condition in cond_ID, for cleanup to remove exactly them.
 arm_triggers() {
 	for id in $probe_ids; do
-		eval "aggregate=\$probe_${id}_aggregate"
-		[ -n "$aggregate" ] || continue
+		eval "aggregate=\$probe_${id}_aggregate graph=\$probe_${id}_graph"
+		[ -n "$aggregate$graph" ] || continue
 		aggregate_place "$id"
 		trigger_condition "$id"
 		eval "cond_$id=\$cond triggers_$id=0"
 		triggered_ids="$id $triggered_ids"
-		if [ "$aggregate" = l ]; then
+		if [ -n "$graph" ]; then
+			add_trigger "$gate_dir" "$gate_trigger$cond"
+			add_trigger "$return_dir" "$return_trigger"
+		elif [ "$aggregate" = l ]; then
 			add_trigger "$hist_dir" "$hist"
 			add_trigger "$event_dir" "$entry_trigger$cond"
 			add_trigger "$return_dir" "$return_trigger"
@@ -889,7 +1052,10 @@ remove_triggers() {
 	for id in $triggered_ids; do
 		aggregate_place "$id"
 		eval "written=\$triggers_$id cond=\$cond_$id"
-		if [ "$aggregate" = l ]; then
+		if [ -n "$graph" ]; then
+			[ "$written" -lt 2 ] || remove_trigger "$return_dir" "$return_trigger"
+			[ "$written" -lt 1 ] || remove_trigger "$gate_dir" "$gate_trigger$cond"
+		elif [ "$aggregate" = l ]; then
 			[ "$written" -lt 3 ] || remove_trigger "$return_dir" "$return_trigger"
 			[ "$written" -lt 2 ] || remove_trigger "$event_dir" "$entry_trigger$cond"
 			[ "$written" -lt 1 ] || remove_trigger "$hist_dir" "$hist"
@@ -1045,8 +1211,13 @@ set_filters() {
 enable_probes() {
 	one_by_one='' group_streams='' whole_group=1
 	for id in $probe_ids; do
-		eval "kind=\$probe_${id}_kind aggregate=\$probe_${id}_aggregate"
-		if [ -n "$aggregate" ]; then
+		eval "kind=\$probe_${id}_kind aggregate=\$probe_${id}_aggregate
+			graph=\$probe_${id}_graph"
+		if [ -n "$graph" ]; then
+			# Its gate and return are not enabled: their triggers are.
+			one_by_one="$one_by_one $id"
+			whole_group=
+		elif [ -n "$aggregate" ]; then
 			[ "$kind" = e ] || whole_group=
 		elif [ "$kind" = e ]; then
 			one_by_one="$one_by_one $id"
@@ -1068,27 +1239,55 @@ enable_probes() {
 	done
 }
 
+# -s: the kernel's stack for kernel events; for uprobes the program's
+# own, where the kernel records user stacks (its frames there would be
+# its uprobe dispatch, nothing of the program). The options are the
+# instance's, for all its events: a script with both kinds gets both.
+stack_options() {
+	user_probes='' kernel_probes=''
+	for id in $probe_ids; do
+		eval "kind=\$probe_${id}_kind"
+		if [ "$kind" = u ]; then user_probes=1; else kernel_probes=1; fi
+	done
+	[ -z "$kernel_probes" ] || tracefs_write write "$instance/options/stacktrace" 1 ||
+		die 3 "cannot enable stack traces"
+	[ -n "$user_probes" ] || return 0
+	if [ -f "$tracefs/options/userstacktrace" ] ||
+		{ [ -n "$opt_dry_run" ] && [ -z "$dry_tracefs" ]; }; then
+		tracefs_write write "$instance/options/userstacktrace" 1 ||
+			die 3 "cannot enable user stack traces"
+		# Addresses as FILE[+OFFSET], while the process lives.
+		tracefs_write write "$instance/options/sym-userobj" 1 || :
+	else
+		say "this kernel records no user stacks (no options/userstacktrace): uprobe events come without a stack"
+	fi
+}
+
 arm() {
 	errlog_base=0
 	[ -n "$opt_dry_run" ] || [ ! -r "$tracefs/error_log" ] || errlog_base=$(wc -l <"$tracefs/error_log")
 	tracefs_write mkdir "$instance" || die 3 "cannot create the instance $instance"
 	made_instance=1
 	# Before anything is forked: the script's shell, and with event-fork
-	# every process it starts, stay out of the instance's events.
+	# every process it starts, stay out of the instance's events. Not
+	# with a graph probe: with set_event_notrace_pid written, its gate
+	# never opened (6.12); its processes are filtered out by their pids.
 	notrace=
-	if [ -f "$tracefs/set_event_notrace_pid" ] ||
-		{ [ -n "$opt_dry_run" ] && [ -z "$dry_tracefs" ]; }; then
+	if [ -z "$graph_settings" ] && { [ -f "$tracefs/set_event_notrace_pid" ] ||
+		{ [ -n "$opt_dry_run" ] && [ -z "$dry_tracefs" ]; }; }; then
 		tracefs_write write "$instance/options/event-fork" 1 &&
 			tracefs_write write "$instance/set_event_notrace_pid" "$shell_pid" &&
 			notrace=1
 	fi
 	[ -z "$opt_buffer_kb" ] || tracefs_write write "$instance/buffer_size_kb" "$opt_buffer_kb" || die 3 "cannot set the buffer size"
-	[ -z "$opt_stack" ] || tracefs_write write "$instance/options/stacktrace" 1 || die 3 "cannot enable stack traces"
+	[ -z "$opt_stack" ] || stack_options
 	define_probes
+	graph_setup
+	# Graphs are read when the run ends (print_graphs).
 	streaming=
 	for id in $probe_ids; do
-		eval "aggregate=\$probe_${id}_aggregate"
-		[ -n "$aggregate" ] || streaming=1
+		eval "aggregate=\$probe_${id}_aggregate graph=\$probe_${id}_graph"
+		[ -n "$aggregate$graph" ] || streaming=1
 	done
 	[ -z "$streaming" ] || start_reader
 	set_filters
@@ -1209,7 +1408,9 @@ cleanup() {
 		[ "$overruns" = 0 ] || say "$overruns events were lost to buffer overruns (try -b)"
 	fi
 	[ -z "$armed" ] || print_hists
+	[ -z "$armed" ] || print_graphs
 	remove_triggers
+	graph_restore
 	# A synthetic event goes before the kprobes its triggers joined.
 	for id in $synth_ids; do
 		tracefs_write append "$tracefs/synthetic_events" "!${run_name}_$id" ||
@@ -1223,6 +1424,11 @@ cleanup() {
 		probe_dir "$id"
 		eval "return_name=\$probe_${id}_return_name"
 		tracefs_write append "$events_file" "-:$run_name/$return_name"
+	done
+	for id in $graph_ids; do
+		probe_dir "$id"
+		eval "gate_name=\$probe_${id}_gate_name"
+		tracefs_write append "$events_file" "-:$run_name/$gate_name"
 	done
 	if [ -n "$made_instance" ] && ! tracefs_write rmdir "$instance"; then
 		printf 'surfc: cannot remove %s (sh %s -c removes it)\n' "$instance" "$script_name" >&2
@@ -1266,8 +1472,9 @@ leave_run() {
 	esac
 }
 
-# remove_dead_triggers DIR: the triggers a dead run left on the events of
-# its instance DIR, which keep it from being removed. A trigger is removed
+# remove_dead_triggers GLOB: the triggers a dead run left on the trigger
+# files GLOB matches (its instance's, which keep it from being removed, or
+# those of its events at the top level). A trigger is removed
 # by its text as the kernel shows it, with '!' before and without its
 # state; one whose variables another uses goes in a later pass.
 # shellcheck disable=SC2094 # the kernel's list, read while it shrinks
@@ -1276,7 +1483,8 @@ remove_dead_triggers() {
 	while [ "$pass" -lt 4 ]; do
 		pass=$((pass + 1))
 		left=
-		for file in "$1"/events/*/*/trigger; do
+		# shellcheck disable=SC2086 # a glob (tracefs paths, no blanks)
+		for file in $1; do
 			[ -r "$file" ] || continue
 			while IFS= read -r line; do
 				case $line in
@@ -1304,13 +1512,26 @@ clean_dead_runs() {
 			stop_process "$pid" && say "stopped the reader $pid of dead run $run_pid"
 		done
 		tracefs_write write "$dir/events/enable" 0
-		remove_dead_triggers "$dir"
+		remove_dead_triggers "$dir/events/*/*/trigger"
 		if tracefs_write rmdir "$dir"; then
 			say "removed the instance of dead run $run_pid"
 		else
 			say "cannot remove $dir"
 			status=1
 		fi
+	done
+	# A dead run's graph probes at the top level: disabled, their
+	# triggers removed. The tracer settings it changed there cannot be
+	# told from another tool's: they are said, not undone.
+	for dir in "$tracefs"/events/surfc_*; do
+		[ -d "$dir" ] || continue
+		run_state "${dir##*/}"
+		[ "$state" = dead ] || continue
+		tracefs_write write "$dir/enable" 0
+		remove_dead_triggers "$dir/*/trigger"
+		read -r tracer <"$tracefs/current_tracer"
+		[ "$tracer" = nop ] ||
+			say "the top level's current_tracer is $tracer, as dead run $run_pid's call graphs may have left it: set it back to nop (and tracing_on to 1) if nothing else uses it"
 	done
 	# A dead latency probe's synthetic event (removing the instance took
 	# its triggers), before the kprobes.
@@ -1352,6 +1573,31 @@ clean_dead_runs() {
 	return "$status"
 }
 
+# list_graph: a graph probe's gate and return, the filter and triggers,
+# and where it records.
+list_graph() {
+	instance=
+	aggregate_place "$id"
+	eval "return_rest=\$probe_${id}_return"
+	printf '  p:%s/%s %s\n  r:%s/%s %s\n' "$run_name" "$gate_name" "$rest" \
+		"$run_name" "$return_name" "$return_rest"
+	[ -z "$filter" ] || printf '  filter %s\n' "$filter"
+	printf '  trigger %s %s\n' "$gate_name" "$gate_trigger${filter:+ if $filter}" \
+		"$return_name" "$return_trigger"
+	graph_where
+	printf '  graph %s: %s\n' "$graph_settings" "$where"
+}
+
+# graph_where: where, for -l and -n: where the model of releases expects
+# this kernel's graphs (a run checks the instance's tracers).
+graph_where() {
+	case $graph_way in
+	instance) where="in the instance (kernel ${kernel_release:-?}: instances have function_graph from 6.11)" ;;
+	top) where="at the top level if it is idle when the run starts, else exit 3 (kernel ${kernel_release:-?}: instances have no function_graph before 6.11)" ;;
+	*) where="in the instance where its tracers include function_graph (6.11 on), else at the top level when it is idle" ;;
+	esac
+}
+
 list_probes() {
 	pick_kernel
 	if [ -z "$list_all" ]; then
@@ -1376,6 +1622,10 @@ list_kernel_probes() {
 			printf '  %s\n' "$definition"
 		fi
 		eval "aggregate=\$probe_${id}_aggregate"
+		if [ -n "$graph" ]; then
+			list_graph
+			continue
+		fi
 		if [ -z "$aggregate" ]; then
 			[ -z "$filter" ] || printf '  filter %s\n' "$filter"
 			continue

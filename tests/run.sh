@@ -6,8 +6,9 @@
 #   MUTATE=path  the mutation harness (tests/mutate.c), if built
 #   UPDATE=1     rewrite the expectations of the cases named, and only
 #                those: golden/NAME's .expect, script_shells's
-#                tests/script/shells.expect, hist_awk's tests/hist/*.expect. With no case named, or with
-#                any other suite, it refuses (exit 2) and runs nothing.
+#                tests/script/shells.expect, hist_awk's tests/hist/*.expect,
+#                graph_awk's tests/graph/*.expect. With no case named, or
+#                with any other suite, it refuses (exit 2) and runs nothing.
 #   FUZZ=path    the libFuzzer target (tests/fuzz/), if built
 #   FUZZ_TIME=N  seconds it runs for (default 60)
 #
@@ -75,7 +76,7 @@ arg_kind() {
 }
 
 # The arguments: suites (" golden limits "), cases (" golden/arch-arm
-# samples/raw.surf "); UPDATE=1 takes golden cases, script_shells and hist_awk only.
+# samples/raw.surf "); UPDATE=1 takes golden cases, script_shells, hist_awk and graph_awk only.
 [ $# -eq 0 ] && set -- all
 suites=" " cases=" " updatable=0 others=0
 for arg in "$@"; do
@@ -86,7 +87,7 @@ for arg in "$@"; do
 	suite) suites="$suites$arg " ;;
 	esac
 	case $kind:$arg in
-	golden:*|none:golden/*|suite:script_shells|suite:hist_awk) updatable=$((updatable + 1)) ;;
+	golden:*|none:golden/*|suite:script_shells|suite:hist_awk|suite:graph_awk) updatable=$((updatable + 1)) ;;
 	*) others=$((others + 1)) ;;
 	esac
 done
@@ -97,7 +98,7 @@ case $suites in
 esac
 if [ "${UPDATE:-}" = 1 ] && { [ "$updatable" = 0 ] || [ "$others" != 0 ]; }; then
 	echo "tests/run.sh: UPDATE=1 rewrites only the expectations named: give" \
-		"golden/NAME... script_shells or hist_awk, and no other suite or case" >&2
+		"golden/NAME... script_shells, hist_awk or graph_awk, and no other suite or case" >&2
 	exit 2
 fi
 

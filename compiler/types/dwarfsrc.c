@@ -59,6 +59,7 @@ struct dwsrc {
 	const char **tnames[4]; /* every type name by kind, for --list */
 	size_t ntnames[4];
 	char *file;           /* the file as libelf mapped it */
+	size_t file_size;
 	size_t info_off;      /* .debug_info's offset in the file */
 };
 
@@ -69,6 +70,11 @@ struct dwsrc {
 static void drop_pages(struct dwsrc *d, size_t from, size_t to)
 {
 	long page = sysconf(_SC_PAGESIZE);
+	/* A compressed section's header gives its size once decompressed
+	 * (Debian's debuginfo packages): past the mapping lie other
+	 * mappings, a shared library's data among them. */
+	if (to > d->file_size)
+		to = d->file_size;
 	uintptr_t a = ((uintptr_t)d->file + from + (size_t)page - 1) &
 		      ~((uintptr_t)page - 1);
 	uintptr_t b = ((uintptr_t)d->file + to) & ~((uintptr_t)page - 1);
@@ -615,10 +621,26 @@ static int match_pc(Dwarf_Die *die, void *arg)
 	return DWARF_CB_OK;
 }
 
+/* Is the function's frame base the CFA? Only then does DW_OP_fbreg name
+ * a place surfc can find at entry (clang -O0 bases it on %rbp, which the
+ * prologue has not set yet). */
+static bool frame_base_is_cfa(Dwarf_Die *fn)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Op *ops;
+	size_t n;
+	return dwarf_attr(fn, DW_AT_frame_base, &attr) &&
+	       dwarf_getlocation(&attr, &ops, &n) == 0 && n == 1 &&
+	       ops[0].atom == DW_OP_call_frame_cfa;
+}
+
 /* Where a parameter's value is at the function's entry: a register, or
- * memory at a register plus an offset. */
+ * memory at a register plus an offset. A place in the function's own
+ * frame (below the CFA, where -O0 code keeps every parameter) holds
+ * nothing yet at entry: the value is still where the caller put it, so
+ * the calling convention says where (false here). */
 static bool entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc,
-			   struct param_loc *loc)
+			   bool cfa_base, struct param_loc *loc)
 {
 	const struct arch *a = d->ts.arch;
 	Dwarf_Attribute attr;
@@ -639,7 +661,8 @@ static bool entry_location(struct dwsrc *d, Dwarf_Die *param, Dwarf_Addr pc,
 		reg = arch_dwarf_reg(a, atom - DW_OP_breg0);
 		off = (long long)(Dwarf_Sword)ops[0].number;
 		memory = true;
-	} else if (atom == DW_OP_fbreg) {
+	} else if (atom == DW_OP_fbreg && cfa_base &&
+		   (Dwarf_Sword)ops[0].number >= 0) {
 		/* The frame base is the CFA: at entry, the stack pointer plus
 		 * what the call left on the stack (arch.c's entry_cfa). */
 		reg = a->spreg;
@@ -681,6 +704,7 @@ static void param_locations(struct dwsrc *d, Dwarf_Die *fn, Dwarf_Die *decl,
 	}
 	if (dwarf_child(fn, &child) != 0)
 		return;
+	bool cfa_base = frame_base_is_cfa(fn);
 	do {
 		if (dwarf_tag(&child) != DW_TAG_formal_parameter)
 			continue;
@@ -688,7 +712,8 @@ static void param_locations(struct dwsrc *d, Dwarf_Die *fn, Dwarf_Die *decl,
 		for (size_t i = 0; i < n && i < np; i++) {
 			if (order[i] != o && order[i] != dwarf_dieoffset(&child))
 				continue;
-			if (!entry_location(d, &child, pc, &f->locs[i]))
+			if (!entry_location(d, &child, pc, cfa_base,
+					    &f->locs[i]))
 				f->locs[i].known = false;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
@@ -1102,6 +1127,7 @@ struct typesrc *typesrc_open_dwarf(const char *path, char **err,
 	read_build_id(d);
 	size_t size, shstrndx;
 	d->file = elf_rawfile(elf, &size);
+	d->file_size = d->file ? size : 0;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	elf_getshdrstrndx(elf, &shstrndx);

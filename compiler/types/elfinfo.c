@@ -119,3 +119,22 @@ Elf_Scn *elfinfo_section(Elf *elf, const char *name, GElf_Shdr *sh)
 	}
 	return NULL;
 }
+
+const char *elfinfo_debuglink(Elf *elf)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = elfinfo_section(elf, ".gnu_debuglink", &sh);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	/* The name, NUL-ended and padded, then a CRC-32 of the file. */
+	if (!d || !d->d_buf || !d->d_size ||
+	    !memchr(d->d_buf, '\0', d->d_size) || !*(const char *)d->d_buf)
+		return NULL;
+	return d->d_buf;
+}
+
+bool elfinfo_has_dwarf(Elf *elf)
+{
+	GElf_Shdr sh;
+	Elf_Scn *scn = elfinfo_section(elf, ".debug_info", &sh);
+	return scn && sh.sh_type != SHT_NOBITS && sh.sh_size;
+}

@@ -2,6 +2,7 @@
  * backend reads what: --btf is BTF (raw, or an ELF's .BTF section);
  * --vmlinux is DWARF, or the .BTF of an ELF that has no DWARF; without a
  * flag, the running kernel's BTF, then the debuginfo paths perf searches.
+ * A user-space binary's types are DWARF (utypes.c finds the file).
  * The backends never call each other. */
 #include <stdlib.h>
 #include <elf.h>
@@ -28,6 +29,13 @@ struct typesrc *typesrc_open_vmlinux(const char *path, char **err)
 		*err = NULL;
 	}
 	return ts;
+}
+
+/* User space has no BTF: its types are DWARF. */
+struct typesrc *typesrc_open_user(const char *path, char **err)
+{
+	bool no_dwarf = false;
+	return typesrc_open_dwarf(path, err, &no_dwarf);
 }
 
 void typesrc_close(struct typesrc *ts)

@@ -47,6 +47,9 @@ e2e_kernel() {
 			{ fail "e2e/$tag: cannot build sigdfl"; return; } ;;
 	esac
 	case " $cases " in
+	*" utypes "*) e2e_utypes || return ;;
+	esac
+	case " $cases " in
 	*" retargs "*) # what only newer kernels take
 		# shellcheck disable=SC2086
 		"$SURFC" $tflags -o "$dir/root/e2e/retargs.sh" \
@@ -156,6 +159,35 @@ e2e_offset() {
 		{ fail "e2e/$tag: compile offset"; cat "$dir/offset.err"; return 1; }
 }
 
+# utypes (issue 13): tests/utypes/prog.c built static for the guest's
+# arch at -O0 and -O2 with -g, and its typed uprobes compiled from its
+# DWARF. A uprobe names its binary by path, which surfc reads on the
+# host: the guest has it at the same path.
+e2e_utypes() {
+	case $march in
+	x86_64) ucc=cc ;;
+	*) ucc=$march-linux-gnu-gcc ;;
+	esac
+	for o in O0 O2; do
+		bin=$dir/uprog/$o
+		mkdir -p "$dir/uprog" "$dir/root$dir/uprog"
+		"$ucc" -static -g -"$o" -o "$bin" "$top/tests/utypes/prog.c" ||
+			{ fail "e2e/$tag: cannot build tests/utypes/prog.c with $ucc"; return 1; }
+		cp "$bin" "$dir/root$bin"
+		cat >"$dir/utypes_$o.surf" <<EOF
+p $bin:handle id=it->id name=it->name note=it->note scores=it->scores ready=it->fl.ready mode=it->fl.mode level=it->fl.level depth=it->in->depth label=it->in->label next=%0->next->id next_name=it->next->name k=k tag=tag
+r $bin:handle ret=\$retval
+p $bin:pick which=%2 first=(struct item *)%0->name
+r $bin:pick picked=\$retval->id picked_name=\$retval->name
+EOF
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/utypes_$o.sh" "$dir/utypes_$o.surf" \
+			2>"$dir/utypes_$o.err" ||
+			{ fail "e2e/$tag: compile utypes_$o"; cat "$dir/utypes_$o.err"; return 1; }
+		echo "$o $bin" >>"$dir/root/e2e/uprogs"
+	done
+}
+
 # e2e_fleet: every probes-*.surf compiled once for all the kernels of the
 # matrix (their types: DWARF, or the BTF in the image with its release);
 # each guest runs these same scripts.
@@ -196,6 +228,8 @@ e2e_fleet() {
 # on ppc64el and on big-endian s390x, types from their -dbg packages' DWARF
 # (no BTF there). Not on these two: ctrlc (a static C binary, built for the
 # host only), offset (objdump of the host's arch; offset.surf reads %di).
+# utypes on arm64: a static binary from Debian's gcc-aarch64-linux-gnu,
+# probed by its DWARF.
 # identity, fleetident and retargs are about 6.12. agg (issue 11): the
 # known workloads' tables, -j -i, and -c after kill -9, on every kernel. The generic and
 # PREEMPT_RT flavours of amd64's 6.1.0-56 (their BTF): rt's task_struct
@@ -203,11 +237,11 @@ e2e_fleet() {
 # from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg kinds61 globs eprobe"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg graph graphbusy kinds61 globs eprobe"
 	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread agg"
-	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg kinds globs eprobe"
+	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg utypes"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg graph kinds globs eprobe"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused agg"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused agg"
 	. "$top/tests/e2e/ansible.sh" && e2e_ansible
