@@ -46,7 +46,7 @@ TEST_DEPS := clang libclang-rt-14-dev dash busybox-static posh mksh yash shellch
 
 GEN := grammar/parser.c grammar/parser.h grammar/lexer.c grammar/lexer.h
 SRCS := compiler/util.c compiler/source.c compiler/diag.c compiler/arch.c \
-	compiler/ast.c compiler/fetchtype.c compiler/probekind.c \
+	compiler/ast.c compiler/fetchtype.c compiler/probekind.c compiler/glob.c \
 	compiler/conversion.c compiler/packet.c compiler/plan.c \
 	compiler/check.c compiler/hist.c compiler/usym.c compiler/usdt.c \
 	compiler/utypes.c \

@@ -27,6 +27,11 @@ void put_target(struct strbuf *sb, const struct target *t)
 			sb_putc(sb, '+');
 			put_offset(sb, t->offset);
 		}
+		if (t->ret) /* an fprobe on the function's return */
+			sb_puts(sb, "%return");
+		break;
+	case TGT_TPOINT:
+		sb_puts(sb, t->symbol);
 		break;
 	case TGT_KADDR:
 		sb_printf(sb, "0x%llx", t->offset);
@@ -43,6 +48,8 @@ void put_target(struct strbuf *sb, const struct target *t)
 			sb_printf(sb, "(0x%llx)", t->marker->sem_offset);
 		break;
 	case TGT_EVENT:
+		/* An event probe's: the event it is on, as GROUP.EVENT. */
+		sb_printf(sb, "%s.%s", t->group, t->event);
 		break;
 	}
 }
@@ -103,6 +110,9 @@ static void put_base(struct strbuf *sb, const struct fetch_base *b,
 	case FB_IMMSTR:
 		sb_printf(sb, "\\\"%s\"", b->text);
 		break;
+	case FB_EFIELD:
+		sb_printf(sb, "$%s", b->text);
+		break;
 	}
 }
 
@@ -160,8 +170,10 @@ char *probe_definition(const struct probe *p, const char *group,
 {
 	struct strbuf sb = {0};
 	char *rest = probe_target_and_args(p, rt);
-	sb_printf(&sb, "%c:%s/%s %s", p->kind->def_letter, group, p->event,
-		  rest);
+	sb_putc(&sb, p->kind->def_letter);
+	if (p->maxactive)
+		sb_printf(&sb, "%u", p->maxactive);
+	sb_printf(&sb, ":%s/%s %s", group, p->event, rest);
 	free(rest);
 	return sb.s;
 }

@@ -143,6 +143,8 @@ static void put_probe(FILE *f, size_t i, const struct probe *p)
 	fprintf(f, "probe_%zu_kind=%c\nprobe_%zu_letter=", i, k->tag, i);
 	if (k->def_letter)
 		fputc(k->def_letter, f);
+	if (p->maxactive)
+		fprintf(f, "%u", p->maxactive);
 	fputc('\n', f);
 	put_var(f, i, "events_file", k->events_file);
 	put_var(f, i, "name", event ? t->text : p->event);
@@ -150,6 +152,7 @@ static void put_probe(FILE *f, size_t i, const struct probe *p)
 	put_var(f, i, "binary", k->user ? t->path : NULL);
 	put_var(f, i, "binary_id", k->user ? binary_identity(t->path) : NULL);
 	put_var(f, i, "conversions", conv.s);
+	put_var(f, i, "glob", t->glob);
 	put_aggregate(f, i, p);
 	put_graph(f, i, p);
 	free(shown);
@@ -170,7 +173,7 @@ static void probe_fields(const struct probe *p, const struct options *opt,
 	struct strbuf feats = {0};
 	/* What the kernel must offer, as its tracefs README names it, so
 	 * that the script can check before arming (fetchtype.c). */
-	unsigned features = 0;
+	unsigned features = probe_kind_features(p);
 	for (size_t a = 0; a < p->nargs; a++)
 		features |= p->plans[a].features;
 	if (t->marker && t->marker->sem_offset)
@@ -265,7 +268,8 @@ static void put_kernel_header(FILE *f, const struct build *b)
 	for (size_t i = 0; i < b->prog->nprobes; i++)
 		left += b->prog->probes[i]->failed;
 	if (left)
-		fprintf(f, "#   %zu of %zu probes left out (--allow-partial)\n",
+		fprintf(f, "#   %zu of %zu probes left out (--allow-partial, or "
+			"wildcard matches its types lack)\n",
 			left, b->prog->nprobes);
 }
 

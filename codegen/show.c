@@ -172,6 +172,11 @@ static void show_probe(FILE *f, const struct probe *p, size_t id,
 	fputs("# ", f);
 	put_probe_origin(f, p);
 	fputc('\n', f);
+	if (p->absent) {
+		fprintf(f, "# left out on this kernel: its types lack this "
+			"match of %s\n", p->target.glob);
+		return;
+	}
 	if (p->failed) {
 		fputs("# left out on this kernel (--allow-partial)\n", f);
 		return;

@@ -34,6 +34,8 @@ enum {
 	RUN_NAME_EXTRA = 40,
 	/* A latency probe's return event: its name and "__ret". */
 	RETURN_SUFFIX_LEN = 5,
+	/* rN: KRETPROBE_MAXACTIVE_MAX (kernel/trace/trace_kprobe.c). */
+	MAX_KRETPROBE_ACTIVE = 4096,
 };
 /* trace_kprobe.c refuses SYMBOL+OFFSET past UINT_MAX. */
 #define MAX_KPROBE_OFFSET 0xffffffffULL
@@ -51,6 +53,13 @@ static const struct probe_letter *check_kind(struct checker *c,
 {
 	const char *k = p->kind_text;
 	const struct probe_letter *l = probe_letter_find(k);
+	size_t n = strcspn(k, "0123456789");
+	char *letter = arena_strndup(c->arena, k, n);
+	if (!l && n && k[n] && probe_letter_find(letter)) {
+		ERR(c, p->kind_loc, "'%s' takes no maxactive: only 'r' (a "
+		    "kernel return probe) does, as 'r5'", letter);
+		return NULL;
+	}
 	if (!l) {
 		/* One letter is as close to p as to r: suggest only for longer
 		 * words, such as 'pp'. */
@@ -96,6 +105,14 @@ static bool split_symbol(struct checker *c, struct target *t, const char *text,
 	t->sym_loc = sub_loc(t->loc, at, at + n);
 	if (!s[n])
 		return true;
+	if (!strcmp(s + n, "%return")) {
+		/* The kernel's kretprobe syntax, and an fprobe's return. */
+		ERR(c, sub_loc(t->loc, at + n, strlen(text)), "'%%return' is "
+		    "not surfc's: write 'r %s' for a return probe, or 'f "
+		    "%s%%return' for an fprobe on the return", t->symbol,
+		    t->symbol);
+		return false;
+	}
 	if (s[n] != '+' || !parse_number(s + n + 1, &t->offset)) {
 		ERR(c, sub_loc(t->loc, at + n, strlen(text)),
 		    "expected '+OFFSET' after '%s', found '%s'", t->symbol, s + n);
@@ -113,13 +130,14 @@ static bool path_char_ok(char ch)
 	return isalnum((unsigned char)ch) || strchr("._/+-@,=~%", ch);
 }
 
-static void check_event_target(struct checker *c, struct target *t)
+static void check_event_target(struct checker *c, struct target *t,
+			       const struct probe_letter *l)
 {
 	const char *slash = strchr(t->text, '/');
 	t->kind = TGT_EVENT;
 	if (!slash) {
-		ERR(c, t->loc, "an 'e' probe names an existing event as GROUP/EVENT, "
-		    "e.g. sched/sched_switch");
+		ERR(c, t->loc, "an '%s' probe names an existing event as "
+		    "GROUP/EVENT, e.g. sched/sched_switch", l->text);
 		return;
 	}
 	t->group = arena_strndup(c->arena, t->text, (size_t)(slash - t->text));
@@ -320,6 +338,44 @@ static void check_kernel_target(struct checker *c, struct probe *p)
 		    "SYMBOL+OFFSET, 0x%llx", t->offset, MAX_KPROBE_OFFSET);
 }
 
+/* f FUNC or f FUNC%return: a function by its name, no offset (fprobes
+ * are placed on the function's ftrace site). */
+static void check_fprobe_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	size_t len = strlen(t->text);
+	t->kind = TGT_KSYM;
+	t->ret = p->kind->site == PROBE_RETURN;
+	if (t->ret)
+		len -= strlen("%return");
+	char *name = arena_strndup(c->arena, t->text, len);
+	if (strchr(name, ':')) {
+		ERR(c, t->loc, "an fprobe's target is a function's name; the "
+		    "kernel finds a module's functions by name too");
+		return;
+	}
+	if (!split_symbol(c, t, name, 0))
+		return;
+	if (t->has_offset)
+		ERR(c, t->off_loc, "an fprobe is placed on a function's entry "
+		    "or return; '+%llu' is not allowed (use 'p')", t->offset);
+}
+
+/* t TRACEPOINT: the tracepoint's name, as its events/GROUP/NAME is. */
+static void check_tpoint_target(struct checker *c, struct probe *p)
+{
+	struct target *t = &p->target;
+	t->kind = TGT_TPOINT;
+	t->symbol = t->text;
+	t->sym_loc = t->loc;
+	if (strchr(t->text, '/'))
+		ERR(c, t->loc, "a 't' probe names a tracepoint without its "
+		    "group: '%s'", strchr(t->text, '/') + 1);
+	else if (!is_identifier(t->text))
+		ERR(c, t->loc, "bad tracepoint name '%s': a C identifier",
+		    t->text);
+}
+
 /* A PATH is anything with a '/' (language.md §2). */
 static bool is_user_target(const struct target *t)
 {
@@ -330,8 +386,16 @@ static void check_target(struct checker *c, struct probe *p,
 			 const struct probe_letter *l)
 {
 	struct target *t = &p->target;
-	if (p->kind->site == PROBE_EVENT) {
-		check_event_target(c, t);
+	if (p->kind->site == PROBE_EVENT || p->kind->form == FORM_EPROBE) {
+		check_event_target(c, t, l);
+		return;
+	}
+	if (p->kind->form == FORM_FPROBE) {
+		check_fprobe_target(c, p);
+		return;
+	}
+	if (p->kind->form == FORM_TPROBE) {
+		check_tpoint_target(c, p);
 		return;
 	}
 	if (!p->kind->user && !(l->space & SPACE_KERNEL)) {
@@ -481,7 +545,12 @@ static void check_variable(struct checker *c, const struct probe *p,
 					   "stack0", "arg1"};
 	switch (e->kind) {
 	case EX_RETVAL:
-		if (p->kind->site != PROBE_RETURN)
+		if (p->kind->site == PROBE_RETURN)
+			break;
+		if (p->kind->form == FORM_FPROBE)
+			ERR(c, e->loc, "$retval exists only at a return: 'f %s%%return'",
+			    p->target.symbol ? p->target.symbol : "FUNC");
+		else
 			ERR(c, e->loc, "$retval exists only in return probes ('r')");
 		break;
 	case EX_STACKN:
@@ -563,6 +632,10 @@ static void check_argnum(struct checker *c, const struct probe *p,
 		check_marker_arg(c, p, e);
 		return;
 	}
+	/* The kernel fetches an fprobe's or a tracepoint's arguments
+	 * itself: no register, no stack slot to warn about. */
+	if (probe_args_by_argn(p) && e->num < 64)
+		return;
 	if (e->num >= 64) {
 		ERR(c, e->loc, "argument %%%lld: no function has that many "
 		    "arguments", e->num);
@@ -583,11 +656,51 @@ static void check_argnum(struct checker *c, const struct probe *p,
 		     "be reused", p->target.symbol, p->target.offset);
 }
 
+/* What the dynamic events cannot read: registers (fprobes and tracepoint
+ * probes fetch arguments, not registers), and in an event probe anything
+ * but its event's fields (the kernel refuses $argN, registers and the
+ * stack; its $comm reads no comm). False when e was reported. */
+static bool check_dynamic_base(struct checker *c, const struct probe *p,
+			       const struct expr *e)
+{
+	enum probe_form form = p->kind->form;
+	if (form == FORM_PROBE)
+		return true;
+	if (form == FORM_EPROBE) {
+		switch (e->kind) {
+		case EX_ARGNUM:
+		case EX_REG:
+		case EX_RETVAL:
+		case EX_COMM:
+		case EX_STACK:
+		case EX_STACKN:
+		case EX_ARGN:
+			ERR(c, e->loc, "an event probe reads the fields of %s by "
+			    "name (surfc --describe %s lists them); '%s' is none",
+			    p->target.text, p->target.text,
+			    arena_strndup(c->arena, p->src->text + e->loc.start,
+					  e->loc.end - e->loc.start));
+			return false;
+		default:
+			return true;
+		}
+	}
+	if (e->kind == EX_REG) {
+		ERR(c, e->loc, "'%s' probes read no registers (the kernel "
+		    "refuses them): use %%N, $argN or a parameter's name",
+		    p->letter->text);
+		return false;
+	}
+	return true;
+}
+
 /* Walks an expression; returns the dereference depth. */
 static int check_expr(struct checker *c, const struct probe *p,
 		      const struct expr *e)
 {
 	int depth = e->base ? check_expr(c, p, e->base) : 0;
+	if (!check_dynamic_base(c, p, e))
+		return depth;
 	switch (e->kind) {
 	case EX_ARGNUM:
 		check_argnum(c, p, e);
@@ -746,6 +859,8 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 				usdt_arg_plan(c->arena, marker_arg(c->p, e), plan);
 			else
 				b->kind = FB_NONE;
+		} else if (probe_args_by_argn(c->p)) {
+			*b = (struct fetch_base){.kind = FB_ARGN, .n = e->num + 1};
 		} else if (!arch_arg_base(c->opt->arch, (unsigned)e->num, b))
 			b->kind = FB_NONE;
 		break;
@@ -766,7 +881,8 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 		break;
 	case EX_ARGN:
 		*b = (struct fetch_base){.kind = FB_ARGN, .n = e->num,
-					 .entry = probe_at_entry(c->p)};
+					 .entry = probe_at_entry(c->p) &&
+						  !probe_args_by_argn(c->p)};
 		break;
 	case EX_SYM:
 		*b = (struct fetch_base){.kind = FB_SYM, .text = e->name};
@@ -776,6 +892,9 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 		break;
 	case EX_IMMSTR:
 		*b = (struct fetch_base){.kind = FB_IMMSTR, .text = e->name};
+		break;
+	case EX_PARAM: /* an event probe's field, without types */
+		*b = (struct fetch_base){.kind = FB_EFIELD, .text = e->name};
 		break;
 	case EX_DEREF:
 		plan_raw_expr(c, e->base, plan);
@@ -791,8 +910,11 @@ static void plan_raw_expr(struct checker *c, const struct expr *e,
 /* Does the value of e live in memory (so that :string can read it)? */
 static bool is_memory_ref(const struct expr *e)
 {
+	/* An event probe's field (EX_PARAM, untyped) is the field's text
+	 * when it is a string: the kernel gives its address. */
 	return e->kind == EX_DEREF || e->kind == EX_SYM ||
-	       e->kind == EX_COMM || e->kind == EX_IMMSTR;
+	       e->kind == EX_COMM || e->kind == EX_IMMSTR ||
+	       e->kind == EX_PARAM;
 }
 
 /* The format letter of an argument: the surftrace prefix (S%0->...) or
@@ -910,6 +1032,14 @@ static const char *feature_text(struct checker *c, unsigned bit)
 		return "strings in synthetic events";
 	case FEAT_REF_CTR:
 		return "uprobes with a reference counter, for USDT semaphores";
+	case FEAT_FPROBE:
+		return "fprobe events ('f')";
+	case FEAT_TPROBE:
+		return "tracepoint probes ('t')";
+	case FEAT_EPROBE:
+		return "event probes ('E')";
+	case FEAT_MAXACTIVE:
+		return "a return probe's maxactive ('rN')";
 	default:
 		return arena_printf(c->arena, "':%s'", feature_name(bit));
 	}
@@ -1013,6 +1143,10 @@ static void check_arg(struct checker *c, struct probe *p, size_t i,
 	if (a->ftype)
 		check_ftype_fits(c, p, a);
 	const struct expr *typed = typed_node(a->expr);
+	/* An event probe's bare field needs no types: the kernel types it. */
+	if (typed == a->expr && typed->kind == EX_PARAM && !c->opt->types &&
+	    p->kind->form == FORM_EPROBE)
+		typed = NULL;
 	bool raw = !typed && !(fn && uses_proto(a->expr));
 	if (!raw && !c->opt->types && c->skip_typed && p->kind->user) {
 		/* The binary's types could not be had: said once, at the
@@ -1252,6 +1386,8 @@ static char *default_name(struct arena *ar, const struct probe *p)
 	}
 	case TGT_EVENT:
 		return t->event;
+	case TGT_TPOINT:
+		return t->symbol;
 	case TGT_USDT: /* NULL when the target was reported */
 		return t->marker_name ? sanitize_name(ar, t->marker_name) : NULL;
 	}
@@ -1372,6 +1508,28 @@ static void check_events_once(struct checker *c, struct program *prog)
 	strmap_free(&enabled);
 }
 
+/* A kernel puts one probe on a tracepoint: 6.12 refuses a second 't'
+ * on it (EEXIST), the tracepoint's stub being registered once. */
+static void check_tracepoints_once(struct checker *c, struct program *prog)
+{
+	struct strmap probed = {0};
+	for (size_t i = 0; i < prog->nprobes; i++) {
+		struct probe *p = prog->probes[i];
+		if (!p->kind || p->kind->form != FORM_TPROBE || !p->target.symbol)
+			continue;
+		const struct probe *q = strmap_put(&probed, p->target.symbol, p);
+		if (q) {
+			c->src = p->src;
+			ERR(c, p->target.loc, "tracepoint %s is probed twice; the "
+			    "kernel takes one 't' probe a tracepoint (put the "
+			    "arguments in one)", p->target.symbol);
+			c->src = q->src;
+			NOTE(c, q->target.loc, "first probed here");
+		}
+	}
+	strmap_free(&probed);
+}
+
 /* A graph probe's call graphs are its run's stream (the tracer's
  * output, events printed inside it): a probe that streams cannot share
  * the run. Aggregating probes can. */
@@ -1431,6 +1589,41 @@ static void check_definitions(struct checker *c, struct program *prog)
 		    "script's longest group name); the kernel takes lines of at "
 		    "most %d", len, MAX_DEFINITION_LEN);
 	}
+}
+
+/* A wildcard's match this kernel lacks (another kernel of the fleet has
+ * it) is left out here, without a word. */
+static bool glob_match_absent(struct checker *c, struct probe *p)
+{
+	struct typesrc *ts = c->opt->types;
+	if (!ts)
+		return false;
+	if (p->kind->site == PROBE_EVENT)
+		p->absent = !typesrc_event(ts, p->target.group, p->target.event);
+	else
+		p->absent = p->target.symbol &&
+			    !ts->ops->function(ts, p->target.symbol);
+	return p->absent;
+}
+
+/* rN: a kretprobe's maxactive, what the kernel takes (1 to
+ * KRETPROBE_MAXACTIVE_MAX). */
+static void check_maxactive(struct checker *c, struct probe *p,
+			    const struct probe_letter *l)
+{
+	const char *digits = p->kind_text + strlen(l->text);
+	unsigned long long n = 0;
+	if (!*digits)
+		return;
+	if (p->kind->user)
+		ERR(c, p->kind_loc, "a uprobe's return takes no maxactive: "
+		    "write 'r'");
+	else if (!parse_number(digits, &n) || n == 0 || n > MAX_KRETPROBE_ACTIVE)
+		ERR(c, p->kind_loc, "maxactive is 1 to %d (the kernel's "
+		    "KRETPROBE_MAXACTIVE_MAX), not %s", MAX_KRETPROBE_ACTIVE,
+		    digits);
+	else
+		p->maxactive = (unsigned)n;
 }
 
 /* Which arguments of a probe want types: some cannot do without
@@ -1496,18 +1689,39 @@ static void check_probe(struct checker *c, struct probe *p)
 	if (!l)
 		return;
 	p->letter = l;
-	p->kind = probe_kind_of(l, is_user_target(&p->target));
+	const char *tt = p->target.text;
+	size_t tlen = strlen(tt);
+	bool ret = tlen > 7 && !strcmp(tt + tlen - 7, "%return");
+	p->kind = probe_kind_of(l, is_user_target(&p->target),
+				ret && l->form == FORM_FPROBE);
+	check_maxactive(c, p, l);
+	unsigned before = diags_reported(c->dg);
+	require_features(c, p->kind_loc, probe_kind_features(p));
+	/* A wildcard of a kind the kernel lacks is reported once, not once
+	 * a match. */
+	if (!p->target.glob && target_is_glob(p->target.text) &&
+	    (diags_reported(c->dg) != before ||
+	     !expand_glob(c, c->prog, c->at)))
+		return;
 	check_probe_name(c, p);
 	unsigned errors = diags_reported(c->dg);
 	check_target(c, p, l);
 	const struct func_info *fn = NULL;
 	const struct options *kernel_opt = c->opt;
 	struct options uopt;
-	if (diags_reported(c->dg) == errors && p->kind->site == PROBE_EVENT)
+	if (diags_reported(c->dg) != errors)
+		;
+	else if (p->target.glob && glob_match_absent(c, p))
+		return;
+	else if (p->kind->form == FORM_EPROBE)
+		typecheck_eprobe(c->opt, c->dg, p);
+	else if (p->kind->form == FORM_TPROBE)
+		fn = typecheck_tracepoint(c->opt, c->dg, p);
+	else if (p->kind->site == PROBE_EVENT)
 		typecheck_event(c->opt, c->dg, p);
-	else if (diags_reported(c->dg) == errors && p->kind->user)
+	else if (p->kind->user)
 		fn = user_types(c, p, &uopt);
-	else if (diags_reported(c->dg) == errors)
+	else
 		fn = typecheck_function(c->opt, c->dg, p);
 	if (fn && fn->is_clone && !p->kind->user)
 		p->target.clone = fn->name;
@@ -1554,19 +1768,24 @@ void check_program(struct program *prog, const struct options *opt,
 	for (size_t i = 0; i < prog->nprobes; i++) {
 		struct probe *p = prog->probes[i];
 		unsigned errors = diags_reported(dg);
-		if (p->target.origin && p->target.origin->failed) {
+		/* A wildcard's match absent here says nothing of the rest. */
+		if (p->target.origin && p->target.origin->failed &&
+		    !p->target.origin->absent) {
 			/* Reported on the probe written; what every kernel
 			 * shares (the arguments' conversions) is its. */
 			p->failed = true;
 			p->plans = p->target.origin->plans;
 			continue;
 		}
+		c.prog = prog;
+		c.at = i;
 		check_probe(&c, p);
-		p->failed = diags_reported(dg) != errors;
+		p->failed = p->absent || diags_reported(dg) != errors;
 		split_sites(&c, prog, i);
 	}
 	name_events(&c, prog);
 	check_events_once(&c, prog);
+	check_tracepoints_once(&c, prog);
 	check_graph_alone(&c, prog);
 	if (diags_reported(dg) == before)
 		check_definitions(&c, prog);

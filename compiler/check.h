@@ -16,7 +16,15 @@ struct checker {
 	const struct usdt_marker **sites;
 	size_t nsites;
 	unsigned warned; /* features the model could not tell, warned of */
+	struct program *prog; /* the program, and where p is in it */
+	size_t at;
 };
+
+/* glob.c: wildcard targets. */
+bool target_is_glob(const char *text);
+/* Expands prog->probes[i]'s wildcard target into a probe a match (the
+ * first in its place, the rest after it); false when reported. */
+bool expand_glob(struct checker *c, struct program *prog, size_t i);
 
 #define ERR(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_ERROR, __VA_ARGS__)
 #define WARN(c, loc, ...) diag((c)->dg, (c)->src, (loc), SEV_WARNING, __VA_ARGS__)

@@ -82,6 +82,16 @@ static const struct fetch_feature {
 	 * only says which way -l and -n expect. Debian's 6.12 has it, 6.1
 	 * not; mainline 6.11 gave instances function_graph. */
 	{FEAT_INSTANCE_GRAPH, "function_graph in instances", "6.11", "6.10"},
+	/* Not fetchargs: kinds of probe, by their README format lines.
+	 * fprobe and tracepoint probes (CONFIG_FPROBE_EVENTS): Debian's
+	 * 6.12.117 has them, its 6.1.0-56 not (mainline added them in 6.4,
+	 * not measured here). Event probes came in 5.15; Debian's 6.1 has
+	 * them. A kretprobe's maxactive (r5:) came in 4.12. */
+	{FEAT_FPROBE, "f[:[<group>/][<event>]] <func-name>[%return]", "6.12",
+	 "6.1"},
+	{FEAT_TPROBE, "t[:[<group>/][<event>]] <tracepoint>", "6.12", "6.1"},
+	{FEAT_EPROBE, "<attached-group>.<attached-event>", "5.15", "5.14"},
+	{FEAT_MAXACTIVE, "r[maxactive]", "4.12", NULL},
 };
 #define NFEATURES (sizeof(features) / sizeof(features[0]))
 

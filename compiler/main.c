@@ -48,6 +48,7 @@ struct cli {
 	const char **debug_files;   /* --debug-file: user-space debuginfo */
 	size_t ndebug;
 	unsigned max_errors;
+	unsigned max_probes;
 };
 
 static const char usage_text[] =
@@ -102,6 +103,8 @@ static const char usage_text[] =
 	"                          text (default) or json (one object a line)\n"
 	"      --max-errors N      print at most N errors, then one line for\n"
 	"                          the rest (default 50; 0: no limit)\n"
+	"      --max-probes N      a wildcard target (p tcp_send*) expands to\n"
+	"                          at most N probes in all (default 1000)\n"
 	"  -h, --help              show this help\n"
 	"  -V, --version           show the version\n"
 	"\n"
@@ -121,6 +124,7 @@ enum {
 	OPT_DESCRIBE,
 	OPT_KERNEL_RELEASE,
 	OPT_MAX_ERRORS,
+	OPT_MAX_PROBES,
 	OPT_ALLOW_PARTIAL,
 	OPT_BTF_DIR,
 	OPT_LIST,
@@ -147,6 +151,7 @@ static const struct option long_options[] = {
 	{"verbose", no_argument, NULL, 'v'},
 	{"kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE},
 	{"max-errors", required_argument, NULL, OPT_MAX_ERRORS},
+	{"max-probes", required_argument, NULL, OPT_MAX_PROBES},
 	{"allow-partial", no_argument, NULL, OPT_ALLOW_PARTIAL},
 	{"btf-dir", required_argument, NULL, OPT_BTF_DIR},
 	{"debug-file", required_argument, NULL, OPT_DEBUG_FILE},
@@ -325,6 +330,14 @@ static int parse_cli(int argc, char **argv, struct cli *cli)
 			cli->max_errors = (unsigned)n;
 			break;
 		}
+		case OPT_MAX_PROBES: {
+			unsigned long long n;
+			if (!parse_number(optarg, &n) || n == 0 || n > 1000000)
+				return usage_error("--max-probes takes a number "
+						   "from 1, not '%s'", optarg);
+			cli->max_probes = (unsigned)n;
+			break;
+		}
 		case 'h':
 			printf(usage_text, arch_names());
 			return 0;
@@ -500,6 +513,8 @@ static void close_kernels(struct build *b, size_t n)
 			program_free(b[i].prog);
 		typesrc_close(b[i].opt.types);
 	}
+	if (b && n)
+		free((void *)b[0].opt.fleet);
 	free(b);
 }
 
@@ -522,6 +537,16 @@ static struct build *open_kernels(const struct cli *cli,
 		b[i].label = release ? release : ts ? ts->path : "any kernel";
 	}
 	*n = count;
+	/* Wildcards match against every kernel's types together. */
+	struct typesrc **fleet = xmalloc(count * sizeof(*fleet));
+	size_t nfleet = 0;
+	for (size_t i = 0; i < count; i++)
+		if (b[i].opt.types)
+			fleet[nfleet++] = b[i].opt.types;
+	for (size_t i = 0; i < count; i++) {
+		b[i].opt.fleet = fleet;
+		b[i].opt.nfleet = nfleet;
+	}
 	if (ok)
 		return b;
 	close_kernels(b, count);
@@ -728,6 +753,7 @@ static int run(struct cli *cli, struct source **srcs, size_t nsrcs,
 		.no_types = cli->no_types,
 		.check_only = cli->mode == MODE_CHECK,
 		.group = "surfc",
+		.max_probes = cli->max_probes,
 	};
 	base.arch = cli->arch ? arch_find(cli->arch) : arch_host();
 	if (!base.arch) {
@@ -796,6 +822,7 @@ int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	cli.max_errors = 50;
+	cli.max_probes = 1000;
 	int status = parse_cli(argc, argv, &cli);
 	if (status >= 0) {
 		cli_free(&cli);

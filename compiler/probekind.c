@@ -1,11 +1,13 @@
 /* probekind.c: the one table of probe kinds. A probe starts with a
- * letter (p r e P R l U, language.md §2); the letter says where the event
- * fires and which targets it takes, and the target then says whether it
- * is a kprobe or a uprobe: six kinds in all, each with what tracefs and
- * the script need of it. A latency probe (l) is a kprobe at the
- * function's entry that also times the function to its return; a USDT
- * marker (U) a uprobe whose %N are the marker's arguments. Everything
- * else asks these rows, never a letter. */
+ * letter (p r e P R l g U f t E, language.md §2); the letter says where the
+ * event fires and which targets it takes, and the target then says
+ * whether it is a kprobe or a uprobe (or, for f, an entry or a return):
+ * ten kinds in all, each with what tracefs and the script need of it.
+ * f, t and E are the dynamic events only tracefs's dynamic_events
+ * defines (fprobes, tracepoint probes, event probes). A latency probe
+ * (l) is a kprobe at the function's entry that also times the function
+ * to its return; a USDT marker (U) a uprobe whose %N are the marker's
+ * arguments. Everything else asks these rows, never a letter. */
 #include <string.h>
 
 #include "surfc.h"
@@ -16,7 +18,7 @@ static const struct probe_letter letters[] = {
 	{.text = "p", .what = "entry", .site = PROBE_ENTRY,
 	 .space = SPACE_EITHER},
 	{.text = "r", .what = "return", .site = PROBE_RETURN,
-	 .space = SPACE_EITHER},
+	 .space = SPACE_EITHER, .maxactive = true},
 	{.text = "e", .what = "event", .site = PROBE_EVENT, .space = SPACE_NONE},
 	{.text = "P", .what = "user entry", .site = PROBE_ENTRY,
 	 .space = SPACE_USER},
@@ -29,6 +31,15 @@ static const struct probe_letter letters[] = {
 	/* A USDT marker, PATH:PROVIDER:NAME (bpftrace's usdt:). */
 	{.text = "U", .what = "USDT marker", .site = PROBE_ENTRY,
 	 .space = SPACE_USER, .marker = true},
+	/* FUNC or FUNC%return: the target says which. */
+	{.text = "f", .what = "fprobe", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .form = FORM_FPROBE},
+	{.text = "t", .what = "tracepoint", .site = PROBE_ENTRY,
+	 .space = SPACE_KERNEL, .form = FORM_TPROBE},
+	/* A new event on an existing one (GROUP/EVENT), reading its
+	 * fields: the kernel's 'e:' definitions. */
+	{.text = "E", .what = "event probe", .site = PROBE_ENTRY,
+	 .space = SPACE_NONE, .form = FORM_EPROBE},
 };
 #define NLETTERS (sizeof(letters) / sizeof(letters[0]))
 
@@ -51,6 +62,17 @@ static const struct probe_kind kinds[] = {
 	/* an existing event: enabled, never defined */
 	{.site = PROBE_EVENT, .user = false, .def_letter = 0,
 	 .events_file = NULL, .tag = 'e'},
+	/* fprobe, on a function's entry and on its return */
+	{.site = PROBE_ENTRY, .def_letter = 'f', .events_file = "dynamic_events",
+	 .tag = 'd', .form = FORM_FPROBE, .feature = FEAT_FPROBE},
+	{.site = PROBE_RETURN, .def_letter = 'f', .events_file = "dynamic_events",
+	 .tag = 'd', .form = FORM_FPROBE, .feature = FEAT_FPROBE},
+	/* tracepoint probe */
+	{.site = PROBE_ENTRY, .def_letter = 't', .events_file = "dynamic_events",
+	 .tag = 'd', .form = FORM_TPROBE, .feature = FEAT_TPROBE},
+	/* event probe */
+	{.site = PROBE_ENTRY, .def_letter = 'e', .events_file = "dynamic_events",
+	 .tag = 'd', .form = FORM_EPROBE, .feature = FEAT_EPROBE},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -58,6 +80,14 @@ const struct probe_letter *probe_letter_find(const char *text)
 {
 	for (size_t i = 0; i < NLETTERS; i++)
 		if (!strcmp(letters[i].text, text))
+			return &letters[i];
+	/* rN: a letter that takes a maxactive, and digits. */
+	size_t n = strcspn(text, "0123456789");
+	if (n == 0 || text[n + strspn(text + n, "0123456789")])
+		return NULL;
+	for (size_t i = 0; i < NLETTERS; i++)
+		if (letters[i].maxactive && strlen(letters[i].text) == n &&
+		    !strncmp(letters[i].text, text, n))
 			return &letters[i];
 	return NULL;
 }
@@ -78,21 +108,37 @@ void put_probe_letters(struct strbuf *sb)
 }
 
 const struct probe_kind *probe_kind_of(const struct probe_letter *l,
-				       bool user)
+				       bool user, bool ret)
 {
 	/* A marker is in a binary, whatever the target looks like: one
-	 * without a PATH is reported as such. */
+	 * without a PATH is reported as such. The dynamic events are the
+	 * kernel's, whatever their targets look like. */
 	if (l->marker)
 		user = true;
+	if (l->form != FORM_PROBE || l->site == PROBE_EVENT)
+		user = false;
+	enum probe_site site = l->form == FORM_FPROBE && ret ? PROBE_RETURN
+							     : l->site;
 	for (size_t i = 0; i < NKINDS; i++) {
 		const struct probe_kind *k = &kinds[i];
-		/* An existing event is the kernel's, whatever its GROUP/EVENT
-		 * looks like. */
-		if (k->site == l->site && k->marker == l->marker &&
-		    (k->site == PROBE_EVENT || k->user == user))
+		if (k->site == site && k->marker == l->marker &&
+		    k->form == l->form && k->user == user)
 			return k;
 	}
 	return NULL;
+}
+
+unsigned probe_kind_features(const struct probe *p)
+{
+	if (!p->kind)
+		return 0;
+	return p->kind->feature | (p->maxactive ? FEAT_MAXACTIVE : 0);
+}
+
+bool probe_args_by_argn(const struct probe *p)
+{
+	return p->kind && (p->kind->form == FORM_FPROBE ||
+			   p->kind->form == FORM_TPROBE);
 }
 
 bool probe_has_return(const struct probe *p)

@@ -163,7 +163,11 @@ enum feature {
 	FEAT_SYNTH_STRING = 1 << 15, /* char NAME[] in synthetic events */
 	FEAT_REF_CTR = 1 << 16,      /* PATH:OFF(REF_CTR_OFFSET): USDT semaphores */
 	FEAT_INSTANCE_GRAPH = 1 << 17, /* function_graph in an instance */
-	FEAT_ALL = (1 << 18) - 1,
+	FEAT_FPROBE = 1 << 18,       /* f: fprobe events */
+	FEAT_TPROBE = 1 << 19,       /* t: tracepoint probes */
+	FEAT_EPROBE = 1 << 20,       /* E: event probes (e: in dynamic_events) */
+	FEAT_MAXACTIVE = 1 << 21,    /* rN: a kretprobe's maxactive */
+	FEAT_ALL = (1 << 22) - 1,
 };
 
 struct fetch_type {
@@ -273,11 +277,13 @@ enum fetch_base_kind {
 	FB_SYM,    /* @SYMBOL, @+OFF, @0xADDR */
 	FB_IMM,    /* \NUM */
 	FB_IMMSTR, /* \"TEXT" */
+	FB_EFIELD, /* $FIELD: a field of the event an event probe is on */
 };
 
 struct fetch_base {
 	enum fetch_base_kind kind;
-	const char *text; /* REG: the register; SYM, IMM, IMMSTR: as written */
+	const char *text; /* REG: the register; SYM, IMM, IMMSTR: as written;
+			   * EFIELD: the field's name */
 	long long n;      /* STACKN: the slot; ARGN: the argument, from 1 */
 	bool entry;       /* ARGN at a function's entry, where the calling
 			   * convention's place of the argument says the same */
@@ -661,15 +667,23 @@ enum probe_space {
 	SPACE_EITHER = SPACE_KERNEL | SPACE_USER,
 };
 
+/* What tracefs defines: a kprobe or uprobe (kprobe_events,
+ * uprobe_events), or one of the dynamic events only dynamic_events takes:
+ * an fprobe, a tracepoint probe, an event probe. Their fetchargs read no
+ * registers: arguments are $argN, an event probe's are $FIELD. */
+enum probe_form { FORM_PROBE, FORM_FPROBE, FORM_TPROBE, FORM_EPROBE };
+
 /* A kind as written. */
 struct probe_letter {
-	const char *text; /* p r e P R l U */
+	const char *text; /* p r e P R l g U f t E (r also as rN) */
 	const char *what; /* for messages: "entry" */
 	enum probe_site site;
 	enum probe_space space;
 	bool latency; /* times the function from entry to return */
 	bool graph;   /* records the call graph of the calls it accepts */
 	bool marker;  /* U: the target is PATH:PROVIDER:NAME, a USDT marker */
+	enum probe_form form;
+	bool maxactive; /* r: may be written rN, the kretprobe's maxactive */
 };
 
 /* A kind of event: kprobe, kretprobe, uprobe, uretprobe, or an existing
@@ -684,6 +698,9 @@ struct probe_kind {
 	char tag;                /* the script's probe_ID_kind: k, u or e */
 	bool marker;             /* a uprobe on a USDT marker: %N is its
 				    N-th argument spec */
+	enum probe_form form;
+	unsigned feature;        /* enum feature: what a kernel needs for
+				    the kind itself */
 };
 
 /* The letter written as text, or NULL. */
@@ -694,10 +711,14 @@ void put_probe_letters(struct strbuf *);
 /* The kind a letter makes on a target in user space or not. The target
  * decides: a letter's space only says which targets the checker accepts
  * (a P on a kernel target is an error, and meanwhile a kprobe). */
-const struct probe_kind *probe_kind_of(const struct probe_letter *,
-				       bool user);
-
 struct probe;
+const struct probe_kind *probe_kind_of(const struct probe_letter *,
+				       bool user, bool ret);
+/* The features a probe needs for its kind (a dynamic event, maxactive). */
+unsigned probe_kind_features(const struct probe *);
+/* Does the kind read arguments as $argN, never registers (f, t)? */
+bool probe_args_by_argn(const struct probe *);
+
 /* Does the probe fire at a function's entry (an entry probe, no offset),
  * where $argN and the argument registers say the same? */
 bool probe_at_entry(const struct probe *);
@@ -715,6 +736,7 @@ enum target_kind {
 	TGT_UOFF,  /* PATH:0xOFF */
 	TGT_EVENT, /* GROUP/EVENT */
 	TGT_USDT,  /* PATH:PROVIDER:NAME, a USDT marker */
+	TGT_TPOINT, /* TRACEPOINT: a t probe's */
 };
 
 struct target {
@@ -728,6 +750,8 @@ struct target {
 	const struct probe *origin;
 	unsigned long long offset;
 	bool has_offset;
+	bool ret;  /* FUNC%return: an fprobe on the function's return */
+	const char *glob; /* the wildcard this target is a match of, or NULL */
 	struct loc loc, sym_loc, off_loc;
 };
 
@@ -831,6 +855,10 @@ struct probe {
 	const struct event_field *fields;
 	size_t nfields;
 	bool has_fields;
+	unsigned maxactive; /* rN: the kretprobe's maxactive; 0: the default */
+	/* An E probe: the event it is on, from the types (NULL: unknown). */
+	const struct trace_event *attached;
+	bool absent; /* a wildcard's match this kernel lacks: left out */
 	bool failed; /* the checks reported an error in it */
 };
 
@@ -913,6 +941,10 @@ struct options {
 	bool check_only; /* --check: structured expressions may stay unresolved */
 	const char *group; /* event group used in -S output */
 	struct kernel_features kernel; /* what the target kernel takes */
+	/* Every kernel's types, which wildcard targets match against. */
+	struct typesrc *const *fleet;
+	size_t nfleet;
+	unsigned max_probes; /* --max-probes: what a wildcard may expand to */
 };
 
 void check_program(struct program *, const struct options *, struct diags *);
@@ -924,6 +956,12 @@ const struct func_info *typecheck_function(const struct options *,
  * already in plan->type (type NULL when none was). */
 /* An 'e' probe's event, and its fields for the filter's checks. */
 void typecheck_event(const struct options *, struct diags *, struct probe *);
+/* A t probe's tracepoint, as a function of its parameters. */
+const struct func_info *typecheck_tracepoint(const struct options *,
+					     struct diags *,
+					     const struct probe *);
+/* An E probe's event (p->attached). */
+void typecheck_eprobe(const struct options *, struct diags *, struct probe *);
 bool typecheck_arg(const struct options *, struct diags *,
 		   const struct probe *, const struct func_info *,
 		   const struct arg *, char fmt, struct argplan *);

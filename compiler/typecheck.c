@@ -151,6 +151,14 @@ static bool eval_param(struct tc *c, const struct expr *e, size_t i,
 	}
 	set_base(c, pl, (struct fetch_base){.kind = FB_NONE});
 	pl->type = proto->params[i].type;
+	/* fprobes and tracepoint probes read no registers: the kernel
+	 * fetches their arguments itself ($arg1 is a tracepoint's first
+	 * after its hidden void *__data). */
+	if (probe_args_by_argn(c->p)) {
+		c->plan->base = (struct fetch_base){.kind = FB_ARGN,
+						    .n = (long long)i + 1};
+		return true;
+	}
 	if (plan_param(c->arena, c->fn, c->opt->arch, (unsigned)i, c->plan))
 		return true;
 	ERR(c, e->loc, "parameter %zu of %s is passed on the stack on %s, "
@@ -175,6 +183,40 @@ static bool eval_named_param(struct tc *c, const struct expr *e,
 	SUGGEST(c, e->loc, near, NULL, "%s has no parameter '%s'", c->fn->name,
 		e->name);
 	proto_note(c);
+	return false;
+}
+
+/* An event probe's NAME is a field of the event it is on, typed as the
+ * member of its class's raw struct; a string kept in the event's
+ * dynamic area ($filename) is the address of its text, a char *. An
+ * event the types lack gives the field untyped. */
+static bool eval_field(struct tc *c, const struct expr *e, struct place *pl)
+{
+	size_t n = 0;
+	const struct event_field *f = c->p->attached
+		? event_fields(c->ts, c->p->attached, &n) : NULL;
+	set_base(c, pl, (struct fetch_base){.kind = FB_EFIELD, .text = e->name});
+	pl->type = NULL;
+	if (!c->p->attached || !f)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(f[i].name, e->name))
+			continue;
+		pl->type = f[i].type;
+		if (f[i].dynamic) {
+			struct type *ch = int_type(c, 1, true);
+			ch->is_char = true;
+			pl->type = ptr_to(c, ch);
+		}
+		return true;
+	}
+	const char **names = xmalloc((n + 1) * sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = f[i].name;
+	SUGGEST(c, e->loc, closest_name(e->name, names, n),
+		"'surfc --describe GROUP/EVENT' lists its fields",
+		"event %s has no field '%s'", c->p->target.text, e->name);
+	free(names);
 	return false;
 }
 
@@ -523,9 +565,12 @@ static bool eval(struct tc *c, const struct expr *e, struct place *pl)
 		if (!eval_param(c, e, (size_t)e->num - 1, pl))
 			return false;
 		set_base(c, pl, (struct fetch_base){.kind = FB_ARGN,
-			 .n = e->num, .entry = probe_at_entry(c->p)});
+			 .n = e->num, .entry = probe_at_entry(c->p) &&
+			 !probe_args_by_argn(c->p)});
 		return true;
 	case EX_PARAM:
+		if (c->p->kind->form == FORM_EPROBE)
+			return eval_field(c, e, pl);
 		return need_function(c, e) && eval_named_param(c, e, pl);
 	case EX_RETVAL:
 		if (!need_function(c, e))
@@ -899,4 +944,73 @@ void typecheck_event(const struct options *opt, struct diags *dg,
 	}
 	p->fields = event_fields(ts, ev, &p->nfields);
 	p->has_fields = p->fields != NULL;
+}
+
+/* A tracepoint's prototype: the function a tracepoint calls its probes
+ * through (__probestub_NAME from 6.4, __traceiter_NAME from 5.10), whose
+ * parameters have names, else its BTF typedef btf_trace_NAME, a pointer
+ * to a function whose parameters have none. Each starts with the
+ * probe's void *__data; the tracepoint's own parameters are the rest. */
+static const struct type *tracepoint_proto(struct typesrc *ts,
+					   const char *name)
+{
+	static const char *const via[] = {"__probestub_", "__traceiter_"};
+	for (size_t i = 0; i < 2; i++) {
+		char *f = arena_printf(ts->arena, "%s%s", via[i], name);
+		const struct func_info *fn = ts->ops->function(ts, f);
+		if (fn && !fn->is_clone && fn->proto->nparams >= 1)
+			return fn->proto;
+	}
+	char *tname = arena_printf(ts->arena, "btf_trace_%s", name);
+	struct type *ty = ts->ops->named(ts, CT_NAMED, tname);
+	if (ty && ty->kind == TY_PTR && ty->target &&
+	    ty->target->kind == TY_FUNC && ty->target->nparams >= 1)
+		return ty->target;
+	return NULL;
+}
+
+/* NULL (and an error) when the types have no such tracepoint. */
+const struct func_info *typecheck_tracepoint(const struct options *opt,
+					     struct diags *dg,
+					     const struct probe *p)
+{
+	struct typesrc *ts = opt->types;
+	const struct target *t = &p->target;
+	if (!ts || !t->symbol)
+		return NULL;
+	const struct type *f = tracepoint_proto(ts, t->symbol);
+	if (f) {
+		struct type *proto = type_new(ts, TY_FUNC);
+		proto->target = type_new(ts, TY_VOID);
+		proto->nparams = f->nparams - 1;
+		proto->params = f->params + 1;
+		proto->complete = true;
+		struct func_info *fn = arena_alloc(ts->arena, sizeof(*fn));
+		*fn = (struct func_info){.name = t->symbol, .proto = proto};
+		return fn;
+	}
+	size_t n;
+	const struct trace_event *ev = ts->ops->events(ts, &n);
+	const char **names = xmalloc((n + 1) * sizeof(*names));
+	for (size_t i = 0; i < n; i++)
+		names[i] = ev[i].name;
+	diag_suggest(dg, p->src, t->loc, closest_name(t->symbol, names, n),
+		     NULL, "no tracepoint '%s' in the kernel's types", t->symbol);
+	free(names);
+	return NULL;
+}
+
+/* The event an event probe is on: as an 'e' probe's, an unknown one is a
+ * typo or a module's (no_event). */
+void typecheck_eprobe(const struct options *opt, struct diags *dg,
+		      struct probe *p)
+{
+	size_t n;
+	struct typesrc *ts = opt->types;
+	const struct target *t = &p->target;
+	if (!ts || !t->event || !ts->ops->events(ts, &n) || n == 0)
+		return;
+	p->attached = typesrc_event(ts, t->group, t->event);
+	if (!p->attached)
+		no_event(opt, dg, p);
 }

@@ -51,6 +51,7 @@ int yylex(YYSTYPE *, YYLTYPE *, yyscan_t);
 %parse-param {struct parse_ctx *pc}
 
 %code {
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -688,6 +689,27 @@ static void put_unexpected(struct strbuf *sb, const struct parse_ctx *pc,
 			  pc->src->text + loc.start);
 }
 
+/* C's '*X' (as in (*pskb)->len) is no surfc: the hint names the index
+ * that reads the same, X[0]. */
+static bool star_hint(struct strbuf *sb, const struct parse_ctx *pc,
+		      struct loc loc)
+{
+	const char *t = pc->src->text + loc.start;
+	size_t n = 0;
+	if (loc.start >= pc->src->len || t[0] != '*')
+		return false;
+	while (loc.start + 1 + n < pc->src->len &&
+	       (isalnum((unsigned char)t[1 + n]) || t[1 + n] == '_' ||
+		t[1 + n] == '%' || t[1 + n] == '$'))
+		n++;
+	if (!n)
+		return false;
+	sb_printf(sb, "unexpected '*': surfc reads what a pointer points to "
+		  "with [0] or ->; write '%.*s[0]' for '*%.*s'", (int)n, t + 1,
+		  (int)n, t + 1);
+	return true;
+}
+
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 				 struct parse_ctx *pc)
 {
@@ -740,6 +762,10 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 		put_unexpected(&sb, pc, tok, loc);
 		break;
 	default:
+		if (star_hint(&sb, pc, loc)) {
+			tok = YYSYMBOL_BADCHAR; /* no list of expected tokens */
+			break;
+		}
 		put_unexpected(&sb, pc, tok, loc);
 		break;
 	}

@@ -9,15 +9,21 @@
 #   graph_settings   PATH=VALUE ... a graph probe's tracer needs, in order
 #                        (empty: no graph probe)
 #   probe_count      the probes are 1 2 ... probe_count; for each probe ID:
-#   probe_ID_kind        k (kprobe), u (uprobe) or e (an existing event)
-#   probe_ID_letter      p or r (e: empty)
-#   probe_ID_events_file kprobe_events or uprobe_events (e: empty)
+#   probe_ID_kind        k (kprobe), u (uprobe), d (a dynamic event only
+#                        dynamic_events defines: fprobe, tracepoint probe,
+#                        event probe) or e (an existing event)
+#   probe_ID_letter      p, r or rMAXACTIVE; d: f, t or e (e: empty)
+#   probe_ID_events_file kprobe_events, uprobe_events or dynamic_events
+#                        (e: empty)
 #   probe_ID_name        the event's name (e: GROUP/EVENT)
 #   probe_ID_source      file:line: the probe as written (for messages)
 #   probe_ID_binary      the uprobe's binary
 #   probe_ID_binary_id   that binary when compiled: build-id:OFFSET:LENGTH:HEX
 #                        (the note's bytes at that file offset) or cksum:CRC:SIZE
 #   probe_ID_conversions fields to convert: field=ip,field=b16,...
+#   probe_ID_glob        the wildcard target it is a match of (p vfs_*),
+#                        or empty: a match the target cannot trace is
+#                        left out (keep_traceable)
 #   probe_ID_aggregate   empty (streams), h (a hist trigger on its event)
 #                        or l (a latency probe: a hist trigger on its
 #                        synthetic event, fed by triggers on its entry
@@ -569,8 +575,10 @@ say_left_out() {
 		case " $probe_ids " in
 		*" $id "*) ;;
 		*)
-			eval "source=\$probe_${id}_source"
-			say "not on ${kernel_release:-this kernel}: $source (--allow-partial)"
+			# A wildcard's matches are counted by keep_traceable.
+			eval "source=\$probe_${id}_source glob=\$probe_${id}_glob"
+			[ -n "$glob" ] ||
+				say "not on ${kernel_release:-this kernel}: $source (--allow-partial)"
 			;;
 		esac
 	done
@@ -668,6 +676,56 @@ check_features() {
 '
 }
 
+# keep_traceable: the matches of wildcard targets that this kernel cannot
+# trace (a function not in available_filter_functions, an event not in
+# events/) are left out of probe_ids; says how many of each it arms.
+keep_traceable() {
+	globs=' ' want=''
+	for id in ${all_probe_ids:-$probe_ids}; do
+		eval "glob=\$probe_${id}_glob"
+		[ -n "$glob" ] || continue
+		case $globs in *" $glob "*) ;; *) globs="$globs$glob " ;; esac
+	done
+	for id in $probe_ids; do
+		eval "glob=\$probe_${id}_glob function=\$probe_${id}_function"
+		[ -z "$glob" ] || [ -z "$function" ] || want="$want $id:$function"
+	done
+	[ "$globs" != ' ' ] || return 0
+	absent=' '
+	if [ -n "$want" ] && [ -r "$tracefs/available_filter_functions" ]; then
+		absent=" $(awk -v want="$want" '
+			BEGIN { n = split(want, w, " ")
+				for (i = 1; i <= n; i++) { f = w[i]; sub(/^[0-9]+:/, "", f); need[f] = need[f] " " w[i] } }
+			($1 in need) { delete need[$1] }
+			END { for (f in need) { k = split(need[f], ids, " "); for (i = 1; i <= k; i++) { sub(/:.*/, "", ids[i]); printf "%s ", ids[i] } } }' \
+			"$tracefs/available_filter_functions")"
+	fi
+	kept=''
+	for id in $probe_ids; do
+		eval "glob=\$probe_${id}_glob kind=\$probe_${id}_kind name=\$probe_${id}_name"
+		if [ -n "$glob" ]; then
+			case $absent in *" $id "*) continue ;; esac
+			[ "$kind" != e ] || [ -d "$tracefs/events/$name" ] || continue
+		fi
+		kept="$kept $id"
+	done
+	set -f
+	for glob in $globs; do
+		armed=0 matches=0
+		# Those this kernel's types lack count too.
+		for id in ${all_probe_ids:-$probe_ids}; do
+			eval "g=\$probe_${id}_glob"
+			[ "$g" = "$glob" ] || continue
+			matches=$((matches + 1))
+			case " $kept " in *" $id "*) armed=$((armed + 1)) ;; esac
+		done
+		say "$glob: $armed of its $matches matches are traceable here"
+	done
+	set +f
+	probe_ids=$kept
+	[ -n "$probe_ids" ] || die 3 "nothing this kernel can trace"
+}
+
 # preflight: one pass over the probes (each binary read once). Kernel
 # functions are not looked up here: available_filter_functions is tens of
 # thousands of lines the kernel makes on every read, which cost more than
@@ -676,6 +734,7 @@ check_features() {
 # (definition_refused), so the message and the status are the same. A
 # dry run, which writes nothing, looks them all up here.
 preflight() {
+	keep_traceable
 	readme=
 	[ ! -r "$tracefs/README" ] || readme=$(cat "$tracefs/README")
 	checked=' '
@@ -701,6 +760,10 @@ preflight() {
 				[ -z "$binary_id" ] || check_binary
 				;;
 			esac
+			;;
+		d)
+			[ -f "$tracefs/dynamic_events" ] || { load_probe "$id"; die 3 "this kernel has no dynamic_events (CONFIG_DYNAMIC_EVENTS): $source"; }
+			[ -z "$function" ] || wanted="$wanted $function"
 			;;
 		e) [ -d "$tracefs/events/$name" ] || { load_probe "$id"; die 3 "no event $name on this kernel: $source"; } ;;
 		esac
@@ -1037,7 +1100,7 @@ put_hists() {
 # said so (exit 3, the environment); anything else shows the kernel's
 # own words (exit 1).
 definition_refused() {
-	if [ "$kind" = k ]; then
+	if [ "$kind" = k ] || [ "$kind" = d ]; then
 		eval "wanted=\$probe_${id}_function"
 		check_functions
 	fi
@@ -1485,11 +1548,17 @@ clean_dead_runs() {
 			fi
 		done
 	fi
-	for file in kprobe_events uprobe_events; do
+	for file in kprobe_events uprobe_events dynamic_events; do
 		[ -f "$tracefs/$file" ] || continue
 		# Read the names first: removing them changes the file.
 		# A return probe shows its maxactive: r10:GROUP/NAME.
-		events=$(sed -n 's/^[pr][0-9]*:\(surfc_[0-9_]*\/[A-Za-z0-9_.]*\) .*/\1/p' "$tracefs/$file")
+		# dynamic_events lists the kprobes too: only its own kinds
+		# (fprobes, tracepoint probes, event probes) are taken there.
+		case $file in
+		dynamic_events) kinds='fte' ;;
+		*) kinds='pr' ;;
+		esac
+		events=$(sed -n "s/^[$kinds][0-9]*:\\(surfc_[0-9_]*\\/[A-Za-z0-9_.]*\\) .*/\\1/p" "$tracefs/$file")
 		for event in $events; do
 			run_state "${event%%/*}"
 			[ "$state" = dead ] || { leave_run "$event"; continue; }

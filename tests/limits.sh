@@ -55,7 +55,7 @@ lim_expect args 1 "$lim/args.surf:1:1054: error: more than 128 arguments; the ke
 # 100,000 errors: stored and sorted in linear time, 50 printed.
 awk 'BEGIN { for (i = 0; i < 100000; i++) print "q f" }' >"$lim/errors.surf"
 lim_run errors 20 --no-types --check "$lim/errors.surf"
-lim_expect errors 1 "$lim/errors.surf:1:1: error: unknown probe kind 'q'; a probe starts with p (entry), r (return), e (event), P (user entry), R (user return), l (latency), g (call graph), U (USDT marker)"
+lim_expect errors 1 "$lim/errors.surf:1:1: error: unknown probe kind 'q'; a probe starts with p (entry), r (return), e (event), P (user entry), R (user return), l (latency), g (call graph), U (USDT marker), f (fprobe), t (tracepoint), E (event probe)"
 if [ "$(tail -n 1 "$lim/errors.out")" = \
 	"surfc: error: too many errors: 99950 more not shown (--max-errors=50)" ] &&
 	[ "$(grep -c ': error: ' "$lim/errors.out")" = 51 ]; then

@@ -37,9 +37,9 @@ clean() {
 	[ -e $T/kprobe_events ] || { mount -t tracefs nodev $T && m=1; }
 	if [ ! -e $T/kprobe_events ]; then
 		bad "$1-clean" "no tracefs to look at"
-	elif grep -q surfc_ $T/kprobe_events $T/synthetic_events $T/uprobe_events 2>/dev/null ||
+	elif grep -q surfc_ $T/kprobe_events $T/synthetic_events $T/uprobe_events $T/dynamic_events 2>/dev/null ||
 		ls $T/instances | grep -q surfc_; then
-		bad "$1-clean" "$(cat $T/kprobe_events $T/synthetic_events $T/uprobe_events; ls $T/instances)"
+		bad "$1-clean" "$(cat $T/kprobe_events $T/synthetic_events $T/uprobe_events $T/dynamic_events; ls $T/instances)"
 	else
 		ok "$1-clean" "no definitions, no synthetic events, no instances"
 	fi
@@ -435,6 +435,110 @@ case_retargs() {
 		bad retargs "$(grep -c . /tmp/retargs.txt) lines: $(grep marker /tmp/retargs.txt | head -n 2)"
 	fi
 	clean retargs
+}
+
+# fprobes on entry and return, a tracepoint probe, an event probe and a
+# kretprobe's maxactive (tests/e2e/kinds.surf, 6.12 only). The tracepoint
+# probe tsw and the kernel's own sched/sched_switch fire at the same
+# switch, one line after the other: their prev_comm, prev_pid and
+# next_pid must agree.
+case_kinds() {
+	start kinds 5 sh kinds.sh -q -d 3 -o /tmp/kinds.txt
+	dd if=/tmp/marker-file of=/dev/null bs=7 count=1 2>/dev/null
+	sh -c 'echo $$ >/tmp/kinds.pid; exec /bin/true'
+	for i in 1 2 3; do sleep 0.1; done
+	wait $run
+	epid=$(cat /tmp/kinds.pid)
+	awk '
+		function val(k) {
+			if (!match($0, " " k "=[^ ]*")) return "?"
+			v = substr($0, RSTART + length(k) + 2, RLENGTH - length(k) - 2)
+			gsub(/"/, "", v)
+			return v
+		}
+		/ tsw: / { t = val("prev_comm") " " val("prev_pid") " " val("next_pid"); tl = NR }
+		/ sched_switch: / { r = val("prev_comm") " " val("prev_pid") " " val("next_pid"); rl = NR }
+		tl && rl && (tl - rl == 1 || rl - tl == 1) {
+			if (t == r) good++; else { bad++; print "differ: " t " / " r >"/dev/stderr" }
+			tl = rl = 0
+		}
+		END { print good + 0, bad + 0 }' /tmp/kinds.txt >/tmp/kinds.sw 2>/tmp/kinds.diff
+	read -r good badsw </tmp/kinds.sw
+	if grep -q ' fent: .* name="marker-file" count=7$' /tmp/kinds.txt &&
+	   grep -q ' fret: .* name="marker-file" ret=6$' /tmp/kinds.txt &&
+	   grep -q " rmax: .* ret=6$" /tmp/kinds.txt &&
+	   grep -q " sched_process_exec: .* file=\"/[^\"]*\" pid=$epid\$" /tmp/kinds.txt &&
+	   [ "$good" -ge 3 ] && [ "$badsw" = 0 ]; then
+		ok kinds "f on entry and %return; $good tsw events as sched/sched_switch saw them; exec by $epid; r5 ret=6"
+	else
+		bad kinds "$good agree, $badsw differ $(head -n 2 /tmp/kinds.diff); $(grep -v switch /tmp/kinds.txt | head -n 5; grep switch /tmp/kinds.txt | head -n 4)"
+	fi
+	clean kinds
+	# Killed with -9: -c removes its dynamic events.
+	sh kinds.sh -q -o /dev/null &
+	run=$!
+	armed $run 5 || bad kindskill "never armed"
+	kill -9 $run
+	wait $run 2>/dev/null
+	sh kinds.sh -c 2>/tmp/kindsc.err
+	rc=$?
+	n=$(grep -c 'removed surfc_' /tmp/kindsc.err)
+	if [ $rc = 0 ] && [ "$n" = 5 ]; then
+		ok kindskill "-c after kill -9: $n definitions removed"
+	else
+		bad kindskill "exit $rc: $(cat /tmp/kindsc.err)"
+	fi
+	clean kindskill
+}
+
+# Wildcards: every traceable match armed (filtered to nothing, but for
+# one read of 7 bytes), the count said, and all of it removed.
+case_globs() {
+	start globs 1 sh globs.sh -d 3 -o /tmp/globs.txt 2>/tmp/globs.err
+	sleep 1
+	n=$(cat $T/instances/surfc_${run}_*/events/surfc_${run}_*/*/enable 2>/dev/null | grep -c 1)
+	dd if=/tmp/marker-file of=/dev/null bs=7 count=1 2>/dev/null
+	wait $run
+	said=$(grep -c 'matches are traceable here$' /tmp/globs.err)
+	if [ "$said" = 3 ] && [ "$n" -gt 10 ] &&
+	   grep -q ' seven: .* c=7' /tmp/globs.txt; then
+		ok globs "$n probes enabled; $(grep 'traceable here' /tmp/globs.err | sed 's/^surfc: //' | tr '\n' ' ')"
+	else
+		bad globs "$n enabled, $said counts: $(cat /tmp/globs.err) $(head -n 3 /tmp/globs.txt)"
+	fi
+	clean globs
+}
+
+# An event probe on sched_process_exec: its line and the kernel's own
+# event's show the same file and pid.
+case_eprobe() {
+	start eprobe 1 sh eprobe.sh -q -d 2 -o /tmp/eprobe.txt
+	sh -c 'echo $$ >/tmp/eprobe.pid; exec /bin/true'
+	wait $run
+	epid=$(cat /tmp/eprobe.pid)
+	# busybox may exec twice (the path, then /proc/self/exe): each.
+	mine=$(grep " ex: .* pid=$epid old=$epid\$" /tmp/eprobe.txt | sed 's/.* file="\([^"]*\)".*/\1/' | tr '\n' ' ')
+	theirs=$(grep " sched_process_exec: filename=.* pid=$epid old_pid=$epid\$" /tmp/eprobe.txt |
+		sed 's/.* filename=\([^ ]*\) .*/\1/' | tr '\n' ' ')
+	if [ -n "$mine" ] && [ "$mine" = "$theirs" ]; then
+		ok eprobe "exec of $mine(pid $epid), as sched_process_exec says"
+	else
+		bad eprobe "'$mine' / '$theirs': $(grep "$epid" /tmp/eprobe.txt | head -n 3)"
+	fi
+	clean eprobe
+}
+
+# The same script on a kernel without fprobes: -f arms it as the only
+# kernel compiled for, and the README check exits 3.
+case_kinds61() {
+	sh kinds.sh -f -q -d 1 -o /dev/null 2>/tmp/kinds61.err
+	rc=$?
+	if [ $rc = 3 ] && grep -q "lacks\? 'f\[:\[<group>/\]\[<event>\]\] <func-name>\[%return\]'" /tmp/kinds61.err; then
+		ok kinds61 "exit 3: $(cat /tmp/kinds61.err)"
+	else
+		bad kinds61 "exit $rc: $(cat /tmp/kinds61.err)"
+	fi
+	clean kinds61
 }
 
 # A fleet script for 6.1 amd64 and arm64 on this kernel: exit 4 naming

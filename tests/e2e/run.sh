@@ -57,6 +57,29 @@ e2e_kernel() {
 			{ fail "e2e/$tag: compile retargs"; cat "$dir/retargs.err"; return; } ;;
 	esac
 	case " $cases " in
+	*" kinds "*|*" kinds61 "*) # fprobes and tracepoint probes: 6.12's
+		b612=$(sh "$top/tests/kernels.sh" btf 6.12 amd64) &&
+			r612=$(sh "$top/tests/kernels.sh" release 6.12 amd64) &&
+			"$SURFC" --btf "$b612" --kernel-release "$r612" --arch x86_64 \
+				-o "$dir/root/e2e/kinds.sh" "$top/tests/e2e/kinds.surf" \
+				2>"$dir/kinds.err" ||
+			{ fail "e2e/$tag: compile kinds"; cat "$dir/kinds.err"; return; } ;;
+	esac
+	case " $cases " in
+	*" eprobe "*) # an event probe, against this kernel's types
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/eprobe.sh" \
+			"$top/tests/e2e/eprobe.surf" 2>"$dir/eprobe.err" ||
+			{ fail "e2e/$tag: compile eprobe"; cat "$dir/eprobe.err"; return; } ;;
+	esac
+	case " $cases " in
+	*" globs "*) # wildcards, against this kernel's types
+		# shellcheck disable=SC2086
+		"$SURFC" $tflags -o "$dir/root/e2e/globs.sh" \
+			"$top/tests/e2e/globs.surf" 2>"$dir/globs.err" ||
+			{ fail "e2e/$tag: compile globs"; cat "$dir/globs.err"; return; } ;;
+	esac
+	case " $cases " in
 	*" fleetident "*) # a fleet script without this kernel
 		d61=$(sh "$top/tests/kernels.sh" dbg 6.1 amd64) &&
 			a61=$(sh "$top/tests/kernels.sh" btf 6.1 arm64) &&
@@ -214,11 +237,11 @@ e2e_fleet() {
 # from rt's own definitions.
 e2e_all() {
 	e2e_fleet || return
-	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg graph graphbusy"
+	e2e_kernel 6.1 amd64 dwarf "clone filter open offset net stack duration ctrlc selfread refused agg graph graphbusy kinds61 globs eprobe"
 	e2e_kernel 6.1 amd64-generic btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 amd64-rt btf "clone filter open net stack duration selfread agg"
 	e2e_kernel 6.1 arm64 btf "clone filter open net stack duration selfread refused agg utypes"
-	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg graph"
+	e2e_kernel 6.12 amd64 btf "clone filter open net stack duration selfread identity fleetident retargs agg graph kinds globs eprobe"
 	e2e_kernel 6.1 ppc64el dwarf "clone filter open net stack duration selfread refused agg"
 	e2e_kernel 6.1 s390x dwarf "clone filter open net stack duration selfread refused agg"
 	. "$top/tests/e2e/ansible.sh" && e2e_ansible

@@ -63,3 +63,42 @@ features_readme() {
 }
 
 features_readme
+
+# The kinds only dynamic_events defines, and maxactive, need their README
+# format lines (as 6.12's README writes them): without them, exit 3
+# naming the first lacking; with them, the dry run defines each in
+# dynamic_events (the kretprobe in kprobe_events).
+features_kinds() {
+	"$SURFC" --no-types --arch x86_64 -o "$out/kinds.sh" -e 'f vfs_read c=%2' \
+		-e 'f vfs_read%return r=$retval' -e 't sched_switch p=%1' \
+		-e 'E sched/sched_switch p=prev_pid' -e 'r5 vfs_read' 2>/dev/null ||
+		{ fail "features/kinds: compile"; return; }
+	for with in no yes; do
+		fake=$out/tracefs-kinds-$with
+		rm -rf "$fake" && mkdir -p "$fake/instances" "$fake/events/sched/sched_switch"
+		cp "$top/tests/script/README.fixture" "$fake/README"
+		[ $with = no ] || printf '%s\n' \
+			'	           r[maxactive][:[<group>/][<event>]] <place> [<args>]' \
+			'	           f[:[<group>/][<event>]] <func-name>[%return] [<args>]' \
+			'	           t[:[<group>/][<event>]] <tracepoint> [<args>]' \
+			'	           e[:[<group>/][<event>]] <attached-group>.<attached-event> [<args>] [if <filter>]' \
+			>>"$fake/README"
+		: >"$fake/kprobe_events"
+		: >"$fake/dynamic_events"
+		echo vfs_read >"$fake/available_filter_functions"
+	done
+	SURFC_TRACEFS=$out/tracefs-kinds-no sh "$out/kinds.sh" -n >"$out/kinds.no" 2>&1
+	no=$?
+	SURFC_TRACEFS=$out/tracefs-kinds-yes sh "$out/kinds.sh" -n >"$out/kinds.yes" 2>&1
+	yes=$?
+	defs=$(grep -c '^append dynamic_events [fte]:surfc_PID/' "$out/kinds.yes")
+	if [ $no = 3 ] && grep -q "lack 'f\[:\[<group>/\]\[<event>\]\] <func-name>\[%return\]'" "$out/kinds.no" &&
+	   [ $yes = 0 ] && [ "$defs" = 4 ] && grep -q '^append kprobe_events r5:surfc_PID/' "$out/kinds.yes"; then
+		pass "features/kinds: f, t, E and r5 need their README lines; with them each is defined in its file"
+	else
+		fail "features/kinds: exit $no without the lines, $yes with them, $defs dynamic definitions"
+		cat "$out/kinds.no" "$out/kinds.yes" | head -n 8
+	fi
+}
+
+features_kinds
