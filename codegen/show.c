@@ -77,6 +77,15 @@ static void put_trigger(FILE *f, const char *trigger, const char *filter,
 	sb_free(&sb);
 }
 
+/* The trigger on GROUP/EVENT's trigger file. */
+static void put_event_trigger(FILE *f, const char *group, const char *event,
+			      const char *trigger, const char *filter)
+{
+	char *dir = xprintf("events/%s/%s/trigger", group, event);
+	put_trigger(f, trigger, filter, dir);
+	free(dir);
+}
+
 /* A latency probe: its return probe, its synthetic event, the user's
  * histogram on it, then the triggers that feed it. */
 static void show_latency(FILE *f, const struct probe *p, size_t id,
@@ -99,14 +108,10 @@ static void show_latency(FILE *f, const struct probe *p, size_t id,
 	put_trigger(f, hist, NULL, dir);
 	free(dir);
 	char *entry = latency_entry_trigger(p);
-	dir = xprintf("events/%s/%s/trigger", group, p->event);
-	put_trigger(f, entry, filter, dir);
-	free(dir);
+	put_event_trigger(f, group, p->event, entry, filter);
 	char *raw = latency_return_trigger(p);
 	char *filled = fill_run_names(raw, group, synth.s);
-	dir = xprintf("events/%s/%s/trigger", group, ret);
-	put_trigger(f, filled, NULL, dir);
-	free(dir);
+	put_event_trigger(f, group, ret, filled, NULL);
 	free(raw);
 	free(filled);
 	free(entry);
@@ -154,12 +159,8 @@ static void show_graph(FILE *f, const struct probe *p,
 	sb_printf(&sb, "%senable", dir);
 	put_write(f, "1", ">", sb.s);
 	free(dir);
-	dir = xprintf("events/%s/%s/trigger", group, gate);
-	put_trigger(f, graph_gate_trigger, filter, dir);
-	free(dir);
-	dir = xprintf("events/%s/%s/trigger", group, ret);
-	put_trigger(f, graph_return_trigger, NULL, dir);
-	free(dir);
+	put_event_trigger(f, group, gate, graph_gate_trigger, filter);
+	put_event_trigger(f, group, ret, graph_return_trigger, NULL);
 	free(gate);
 	free(ret);
 	free(rest);
@@ -198,9 +199,7 @@ static void show_probe(FILE *f, const struct probe *p, size_t id,
 		show_latency(f, p, id, opt, filter);
 	} else if (p->hist) {
 		char *hist = hist_trigger_text(p);
-		char *dir = xprintf("events/%s/%s/trigger", group, event);
-		put_trigger(f, hist, filter, dir);
-		free(dir);
+		put_event_trigger(f, group, event, hist, filter);
 		free(hist);
 	} else if (filter) {
 		char *dir = xprintf("events/%s/%s/filter", group, event);

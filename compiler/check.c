@@ -1247,16 +1247,24 @@ static bool field_kind(const struct probe *p, const char *name,
 	return p->kind->site == PROBE_EVENT && !p->has_fields;
 }
 
+const char **probe_field_names(const struct probe *p, size_t extra,
+				size_t *n)
+{
+	const char **names = xmalloc((p->nargs + p->nfields + extra) *
+				     sizeof(*names));
+	*n = 0;
+	for (size_t i = 0; i < p->nargs; i++)
+		names[(*n)++] = p->args[i].name;
+	for (size_t i = 0; i < p->nfields; i++)
+		names[(*n)++] = p->fields[i].name;
+	return names;
+}
+
 static void unknown_field(struct checker *c, const struct probe *p,
 			  const struct fexpr *f)
 {
-	const char **names = xmalloc((p->nargs + p->nfields + NCOMMON) *
-				     sizeof(*names));
-	size_t n = 0;
-	for (size_t i = 0; i < p->nargs; i++)
-		names[n++] = p->args[i].name;
-	for (size_t i = 0; i < p->nfields; i++)
-		names[n++] = p->fields[i].name;
+	size_t n;
+	const char **names = probe_field_names(p, NCOMMON, &n);
 	for (size_t i = 0; i < NCOMMON; i++)
 		names[n++] = common_fields[i];
 	SUGGEST(c, f->field_loc, closest_name(f->field, names, n),

@@ -38,6 +38,11 @@ bool expand_glob(struct checker *c, struct program *prog, size_t i);
  * README). */
 void require_features(struct checker *, struct loc at, unsigned need);
 
+/* The names of the probe's fields, its arguments' and its event's, in a
+ * malloc'ed array with room for extra more; *n of them. */
+const char **probe_field_names(const struct probe *, size_t extra,
+			       size_t *n);
+
 /* hist.c */
 void hist_read(struct checker *, struct probe *);
 void hist_check(struct checker *, struct probe *);

@@ -388,13 +388,8 @@ static enum field_value arg_value(const struct argplan *plan)
 static void unknown_hist_field(struct checker *c, const struct probe *p,
 			       const struct hist_item *item, unsigned where)
 {
-	const char **names = xmalloc((p->nargs + p->nfields + NSPECIAL) *
-				     sizeof(*names));
-	size_t n = 0;
-	for (size_t i = 0; i < p->nargs; i++)
-		names[n++] = p->args[i].name;
-	for (size_t i = 0; i < p->nfields; i++)
-		names[n++] = p->fields[i].name;
+	size_t n;
+	const char **names = probe_field_names(p, NSPECIAL, &n);
 	for (size_t i = 0; i < NSPECIAL; i++) {
 		enum field_kind k = special_fields[i].kind;
 		if ((k == HF_LAT && !p->letter->latency) ||

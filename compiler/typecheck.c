@@ -929,20 +929,30 @@ static void no_event(const struct options *opt, struct diags *dg,
 	     "checks it on the target", t->text);
 }
 
-void typecheck_event(const struct options *opt, struct diags *dg,
-		     struct probe *p)
+/* The probe's GROUP/EVENT in the types; NULL, reported, when they lack
+ * it, and NULL unreported when they know no events at all. */
+static const struct trace_event *target_event(const struct options *opt,
+					      struct diags *dg,
+					      const struct probe *p)
 {
 	size_t n;
 	struct typesrc *ts = opt->types;
 	const struct target *t = &p->target;
 	if (!ts || !t->event || !ts->ops->events(ts, &n) || n == 0)
-		return;
+		return NULL;
 	const struct trace_event *ev = typesrc_event(ts, t->group, t->event);
-	if (!ev) {
+	if (!ev)
 		no_event(opt, dg, p);
+	return ev;
+}
+
+void typecheck_event(const struct options *opt, struct diags *dg,
+		     struct probe *p)
+{
+	const struct trace_event *ev = target_event(opt, dg, p);
+	if (!ev)
 		return;
-	}
-	p->fields = event_fields(ts, ev, &p->nfields);
+	p->fields = event_fields(opt->types, ev, &p->nfields);
 	p->has_fields = p->fields != NULL;
 }
 
@@ -1005,12 +1015,5 @@ const struct func_info *typecheck_tracepoint(const struct options *opt,
 void typecheck_eprobe(const struct options *opt, struct diags *dg,
 		      struct probe *p)
 {
-	size_t n;
-	struct typesrc *ts = opt->types;
-	const struct target *t = &p->target;
-	if (!ts || !t->event || !ts->ops->events(ts, &n) || n == 0)
-		return;
-	p->attached = typesrc_event(ts, t->group, t->event);
-	if (!p->attached)
-		no_event(opt, dg, p);
+	p->attached = target_event(opt, dg, p);
 }

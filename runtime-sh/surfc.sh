@@ -1498,6 +1498,19 @@ remove_dead_triggers() {
 	done
 }
 
+# remove_dead RUN NAME FILE LINE WHAT: WHAT (NAME) of run RUN, removed by
+# writing LINE to FILE when the run is dead; status 1 if it cannot be.
+remove_dead() {
+	run_state "$1"
+	[ "$state" = dead ] || { leave_run "$2"; return 0; }
+	if tracefs_write append "$3" "$4"; then
+		say "removed $5 of dead run $run_pid"
+	else
+		say "cannot remove $5"
+		status=1
+	fi
+}
+
 clean_dead_runs() {
 	pid_namespace $$
 	status=0
@@ -1538,14 +1551,8 @@ clean_dead_runs() {
 	if [ -f "$tracefs/synthetic_events" ]; then
 		events=$(sed -n 's/^\(surfc_[0-9]*_[0-9]*_[0-9]*_[0-9]*\)[^0-9_].*/\1/p' "$tracefs/synthetic_events")
 		for event in $events; do
-			run_state "${event%_*}"
-			[ "$state" = dead ] || { leave_run "$event"; continue; }
-			if tracefs_write append "$tracefs/synthetic_events" "!$event"; then
-				say "removed the synthetic event $event of dead run $run_pid"
-			else
-				say "cannot remove the synthetic event $event"
-				status=1
-			fi
+			remove_dead "${event%_*}" "$event" "$tracefs/synthetic_events" \
+				"!$event" "the synthetic event $event"
 		done
 	fi
 	for file in kprobe_events uprobe_events dynamic_events; do
@@ -1560,14 +1567,7 @@ clean_dead_runs() {
 		esac
 		events=$(sed -n "s/^[$kinds][0-9]*:\\(surfc_[0-9_]*\\/[A-Za-z0-9_.]*\\) .*/\\1/p" "$tracefs/$file")
 		for event in $events; do
-			run_state "${event%%/*}"
-			[ "$state" = dead ] || { leave_run "$event"; continue; }
-			if tracefs_write append "$tracefs/$file" "-:$event"; then
-				say "removed $event of dead run $run_pid"
-			else
-				say "cannot remove $event"
-				status=1
-			fi
+			remove_dead "${event%%/*}" "$event" "$tracefs/$file" "-:$event" "$event"
 		done
 	done
 	return "$status"

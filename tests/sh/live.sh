@@ -5,7 +5,8 @@
 # uprobe_events, kprobe_events, instances/, the global enable and filter of
 # the event used, tracing_on, current_tracer. A probe of "another tool"
 # (othertool/keepme) must survive every run.
-TR=/sys/kernel/tracing
+# shellcheck source=tests/lib/live.sh
+. "$top/tests/lib/live.sh"
 
 live_snapshot() {
 	for f in uprobe_events kprobe_events tracing_on current_tracer \
@@ -28,20 +29,8 @@ live_clean() {
 }
 
 # live_armed PID N: waits until run PID has N events enabled (its own
-# group's, and sched_process_exec). Only those files are read: the poll
-# itself must not flood a probe on read().
-live_armed() {
-	i=0
-	while [ $i -lt 100 ]; do
-		n=$(grep -c 1 "$TR/instances/surfc_$1"_*/events/surfc_"$1"_*/*/enable \
-			"$TR/instances/surfc_$1"_*/events/sched/sched_process_exec/enable \
-			2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
-		[ "$n" -ge "$2" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+# group's, and sched_process_exec).
+live_armed() { run_armed "$1" "$2" sched/sched_process_exec; }
 
 # live_compile NAME: tests/out/NAME.surf -> tests/out/NAME.sh
 live_compile() {

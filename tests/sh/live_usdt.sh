@@ -8,29 +8,11 @@
 # because the semaphores are raised, and the binary's identity (exit 4;
 # -f arms). Around each case uprobe_events is compared with what it was
 # before.
-TR=/sys/kernel/tracing
+# shellcheck source=tests/lib/live.sh
+. "$top/tests/lib/live.sh"
 
-# usdt_live_armed PID N: run PID has N of its events enabled.
-usdt_live_armed() {
-	i=0
-	while [ $i -lt 100 ]; do
-		n=$(grep -c 1 "$TR/instances/surfc_$1"_*/events/surfc_"$1"_*/*/enable \
-			2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
-		[ "$n" -ge "$2" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-usdt_live_clean() {
-	if cmp -s "$out/usdt-live.before" "$TR/uprobe_events"; then
-		pass "live_usdt/$1: uprobe_events as before"
-	else
-		fail "live_usdt/$1: uprobe_events changed"
-		diff "$out/usdt-live.before" "$TR/uprobe_events" | head -5
-	fi
-}
+usdt_live_armed() { run_armed "$1" "$2"; }
+usdt_live_clean() { uprobes_as_before "$out/usdt-live.before" "live_usdt/$1"; }
 
 # usdt_semaphore PID BIN MARKER: the 16-bit semaphore of PROVIDER:NAME
 # in process PID, read from its memory (the note's address, plus the

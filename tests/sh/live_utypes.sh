@@ -11,29 +11,11 @@
 # getaddrinfo typed by libc6-dbg's debuginfo (by build-id), called by
 # tests/utypes/gai.c. Around each case uprobe_events is compared with
 # what it was before.
-TR=/sys/kernel/tracing
+# shellcheck source=tests/lib/live.sh
+. "$top/tests/lib/live.sh"
 
-# utypes_armed PID N: run PID has N of its events enabled.
-utypes_armed() {
-	i=0
-	while [ $i -lt 100 ]; do
-		n=$(grep -c 1 "$TR/instances/surfc_$1"_*/events/surfc_"$1"_*/*/enable \
-			2>/dev/null | awk -F: '{ s += $NF } END { print s + 0 }')
-		[ "$n" -ge "$2" ] && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
-
-utypes_clean() {
-	if cmp -s "$out/utypes-live.before" "$TR/uprobe_events"; then
-		pass "live_utypes/$1: uprobe_events as before"
-	else
-		fail "live_utypes/$1: uprobe_events changed"
-		diff "$out/utypes-live.before" "$TR/uprobe_events" | head -5
-	fi
-}
+utypes_armed() { run_armed "$1" "$2"; }
+utypes_clean() { uprobes_as_before "$out/utypes-live.before" "live_utypes/$1"; }
 
 # utypes_surf BIN: the probes, each event printing one line of the
 # program's output.
