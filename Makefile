@@ -2,7 +2,9 @@
 #
 #   make                 build ./surfc
 #   make check           build and run every test (tests/run.sh)
-#   make check SANITIZE=1  the same tests against an ASan+UBSan build
+#   make check SANITIZE=1  the same tests against an ASan+UBSan build (the
+#                        e2e scripts compiled, their guests not booted:
+#                        E2E_BOOT=0; the release build's run boots them)
 #   make fuzz            build the libFuzzer target (clang): build/fuzz/surfc-fuzz
 #   make mutate          build the mutation harness (tests/mutate.c)
 #   make unit            build the unit tests (tests/unit/)
@@ -148,7 +150,8 @@ e2e: deps
 
 check: deps
 	$(MAKE) $(SURFC) $(MUTATE) $(UNIT) $(FUZZ)
-	SURFC=$(SURFC) MUTATE=$(MUTATE) UNIT=$(UNIT) FUZZ=$(FUZZ) sh tests/run.sh
+	SURFC=$(SURFC) MUTATE=$(MUTATE) UNIT=$(UNIT) FUZZ=$(FUZZ) \
+		E2E_BOOT=$(if $(filter 1,$(SANITIZE)),0,1) sh tests/run.sh
 
 demo: deps
 	$(MAKE) $(SURFC)
