@@ -844,14 +844,11 @@ define_probes() {
 # runs one address's handlers latest first: the gate opens before the
 # probe's own event is recorded, the graph's first line), and its return.
 define_graph() {
-	eval "gate_name=\$probe_${id}_gate_name return_name=\$probe_${id}_return_name
-		return_rest=\$probe_${id}_return"
+	eval "gate_name=\$probe_${id}_gate_name"
 	definition="p:$run_name/$gate_name $rest"
 	tracefs_write append "$events_file" "$definition" || definition_refused
 	graph_ids="$graph_ids $id"
-	definition="r:$run_name/$return_name $return_rest"
-	tracefs_write append "$events_file" "$definition" || definition_refused
-	return_ids="$return_ids $id"
+	define_return
 }
 
 # graph_setup: where graph probes record, and its tracer set. The
@@ -940,13 +937,19 @@ graphs() {
 		-v big="$surfc_big_endian" -v flush=0 "$convert_awk"
 }
 
-# define_latency: latency probe id's return probe and synthetic event.
-define_latency() {
-	eval "return_name=\$probe_${id}_return_name rest=\$probe_${id}_return
-		synth_fields=\$probe_${id}_synth"
-	definition="r:$run_name/$return_name $rest"
+# define_return: probe id's return probe (l, g): its name and target are
+# in its data.
+define_return() {
+	eval "return_name=\$probe_${id}_return_name return_rest=\$probe_${id}_return"
+	definition="r:$run_name/$return_name $return_rest"
 	tracefs_write append "$events_file" "$definition" || definition_refused
 	return_ids="$return_ids $id"
+}
+
+# define_latency: latency probe id's return probe and synthetic event.
+define_latency() {
+	define_return
+	eval "synth_fields=\$probe_${id}_synth"
 	synth_definition="${run_name}_$id $synth_fields"
 	tracefs_write append "$tracefs/synthetic_events" "$synth_definition" ||
 		arm_failed "the synthetic event $synth_definition"
