@@ -172,8 +172,7 @@ usdt_live() {
 	if [ -x /usr/bin/python3.11 ] && readelf -n /usr/bin/python3.11 | grep -q 'Name: function__entry'; then
 		usdt_live_python
 	else
-		skipped=$((skipped + 1))
-		echo "skip live_usdt/python (no /usr/bin/python3.11 with markers)"
+		fail "live_usdt/python: no /usr/bin/python3.11 with markers (make deps installs python3)"
 	fi
 	mkdir -p "$out/usdt-live"
 	if ! cc -O2 -g -fPIE -pie -DSEM -o "$out/usdt-live/markers" "$top/tests/usdt/markers.c" ||

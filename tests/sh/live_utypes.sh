@@ -218,8 +218,7 @@ utypes_live() {
 	if [ -n "$id" ] && [ -f "/usr/lib/debug/.build-id/$(echo "$id" | cut -c1-2)/$(echo "$id" | cut -c3-).debug" ]; then
 		utypes_libc
 	else
-		skipped=$((skipped + 1))
-		echo "skip live_utypes/libc (no libc6-dbg for $libc)"
+		fail "live_utypes/libc: no debuginfo for $libc (make deps installs libc6-dbg)"
 	fi
 }
 

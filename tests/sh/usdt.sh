@@ -262,13 +262,11 @@ usdt_all() {
 	if [ -x /usr/bin/python3.11 ] && readelf -n /usr/bin/python3.11 | grep -q stapsdt; then
 		usdt_compare /usr/bin/python3.11 python3.11
 	else
-		skipped=$((skipped + 1))
-		echo "skip usdt/offsets python3.11 (no /usr/bin/python3.11 with markers)"
+		fail "usdt/offsets python3.11: no /usr/bin/python3.11 with markers (make deps installs python3)"
 	fi
 	mkdir -p "$out/usdt"
 	if [ ! -f /usr/include/sys/sdt.h ] && [ ! -f "/usr/include/$(gcc -print-multiarch 2>/dev/null)/sys/sdt.h" ]; then
-		skipped=$((skipped + 1))
-		echo "skip usdt (no <sys/sdt.h>: make deps installs systemtap-sdt-dev)"
+		fail "usdt: no <sys/sdt.h> (make deps installs systemtap-sdt-dev)"
 		return
 	fi
 	for kind in pie nopie so; do

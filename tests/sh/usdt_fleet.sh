@@ -8,8 +8,7 @@ usdt_fleet() {
 	bin=$out/usdt-fleet/markers
 	mkdir -p "$out/usdt-fleet"
 	if ! cc -O2 -g -fPIE -pie -DSEM -o "$bin" "$top/tests/usdt/markers.c" 2>/dev/null; then
-		skipped=$((skipped + 1))
-		echo "skip usdt_fleet (no <sys/sdt.h>: make deps installs systemtap-sdt-dev)"
+		fail "usdt_fleet: cannot build tests/usdt/markers.c (make deps installs systemtap-sdt-dev for <sys/sdt.h>)"
 		return
 	fi
 	"$SURFC" --btf "$KBTF" --kernel-release 6.1.0-56-cloud-amd64 \

@@ -125,8 +125,7 @@ exit 1"
 		"surfc: error: cannot describe $src:handle: $src is not an ELF file
 exit 1"
 	if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
-		skipped=$((skipped + 1))
-		echo "skip utypes/arm64 (no aarch64-linux-gnu-gcc: gcc-aarch64-linux-gnu)"
+		fail "utypes/arm64: no aarch64-linux-gnu-gcc (make deps installs gcc-aarch64-linux-gnu)"
 		return
 	fi
 	aarch64-linux-gnu-gcc -static -g -O2 -o "$d/arm64" "$src" ||
