@@ -907,6 +907,17 @@ graph_restore() {
 	graph_saved=
 }
 
+# conversions_of ID...: awk_conversions, what convert.awk converts in the
+# events of those probes (none with -r).
+conversions_of() {
+	awk_conversions=
+	[ -z "$opt_raw" ] || return 0
+	for id in "$@"; do
+		eval "conversions=\$probe_${id}_conversions name=\$probe_${id}_name"
+		[ -z "$conversions" ] || awk_conversions="$awk_conversions${name##*/}:$conversions;"
+	done
+}
+
 # print_graphs: the call graphs, from the buffer where the gates left them
 # (read when the run ends: a read of trace_pipe ends when tracing stops,
 # as it does after each graph), through the display conversions.
@@ -917,12 +928,8 @@ print_graphs() {
 		eval "name=\$probe_${id}_name function=\$probe_${id}_function"
 		probes="$probes$name $function;"
 	done
-	conversions=
-	for id in $graph_ids; do
-		eval "name=\$probe_${id}_name field_kinds=\$probe_${id}_conversions"
-		[ -n "$opt_raw" ] || [ -z "$field_kinds" ] ||
-			conversions="$conversions$name:$field_kinds;"
-	done
+	# shellcheck disable=SC2086 # one id a word
+	conversions_of $graph_ids
 	out=${opt_output:-}
 	if [ -n "$out" ]; then
 		graphs >>"$out"
@@ -933,7 +940,7 @@ print_graphs() {
 
 graphs() {
 	awk -v probes="$probes" -v depth="${opt_depth:-0}" "$graph_awk" \
-		<"$graph_dir/trace" | awk -v convs="$conversions" \
+		<"$graph_dir/trace" | awk -v convs="$awk_conversions" \
 		-v big="$surfc_big_endian" -v flush=0 "$convert_awk"
 }
 
@@ -975,10 +982,12 @@ fill_run_names() {
 	done
 }
 
-# aggregate_place ID: probe_dir's, and aggregate, hist, and hist_dir, the
-# event its histogram is on; for a latency probe also synth, return_dir,
-# entry_trigger and return_trigger, with this run's names.
-aggregate_place() {
+# trigger_place ID: where a probe's triggers go: probe_dir's, and
+# aggregate, hist, and hist_dir, the event its histogram is on; for a
+# latency probe also synth, return_dir, entry_trigger and return_trigger,
+# with this run's names; for a graph probe gate_dir, return_dir,
+# gate_trigger and return_trigger.
+trigger_place() {
 	probe_dir "$1"
 	eval "aggregate=\$probe_$1_aggregate hist=\$probe_$1_hist"
 	hist_dir=$event_dir
@@ -1027,7 +1036,7 @@ arm_triggers() {
 	for id in $probe_ids; do
 		eval "aggregate=\$probe_${id}_aggregate graph=\$probe_${id}_graph"
 		[ -n "$aggregate$graph" ] || continue
-		aggregate_place "$id"
+		trigger_place "$id"
 		trigger_condition "$id"
 		eval "cond_$id=\$cond triggers_$id=0"
 		triggered_ids="$id $triggered_ids"
@@ -1053,7 +1062,7 @@ add_trigger() {
 # remove_triggers: what arm_triggers wrote, the latest first.
 remove_triggers() {
 	for id in $triggered_ids; do
-		aggregate_place "$id"
+		trigger_place "$id"
 		eval "written=\$triggers_$id cond=\$cond_$id"
 		if [ -n "$graph" ]; then
 			[ "$written" -lt 2 ] || remove_trigger "$return_dir" "$return_trigger"
@@ -1089,7 +1098,7 @@ put_hists() {
 	for id in $probe_ids; do
 		eval "aggregate=\$probe_${id}_aggregate"
 		[ -n "$aggregate" ] || continue
-		aggregate_place "$id"
+		trigger_place "$id"
 		unit=
 		[ "$aggregate" != l ] || unit=us
 		keys=${hist#hist:keys=}
@@ -1115,13 +1124,8 @@ definition_refused() {
 # over -o FILE in place, when FILE is a regular file; else live, behind
 # cat on a pipe.
 start_reader() {
-	awk_conversions=
-	if [ -z "$opt_raw" ]; then
-		for id in $probe_ids; do
-			eval "conversions=\$probe_${id}_conversions name=\$probe_${id}_name"
-			[ -z "$conversions" ] || awk_conversions="$awk_conversions${name##*/}:$conversions;"
-		done
-	fi
+	# shellcheck disable=SC2086 # one id a word
+	conversions_of $probe_ids
 	convert_live=
 	if [ -n "$awk_conversions" ]; then
 		if [ -n "$opt_output" ] && { [ ! -e "$opt_output" ] ||
@@ -1580,7 +1584,7 @@ clean_dead_runs() {
 # and where it records.
 list_graph() {
 	instance=
-	aggregate_place "$id"
+	trigger_place "$id"
 	eval "return_rest=\$probe_${id}_return"
 	printf '  p:%s/%s %s\n  r:%s/%s %s\n' "$run_name" "$gate_name" "$rest" \
 		"$run_name" "$return_name" "$return_rest"
@@ -1634,7 +1638,7 @@ list_kernel_probes() {
 			continue
 		fi
 		instance=
-		aggregate_place "$id"
+		trigger_place "$id"
 		cond=${filter:+ if $filter}
 		if [ "$aggregate" = l ]; then
 			eval "rest=\$probe_${id}_return synth_fields=\$probe_${id}_synth"
